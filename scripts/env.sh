@@ -28,6 +28,14 @@ elif command -v node >/dev/null 2>&1; then
   esac
 fi
 
-YARN_JS="$(ls "$ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
-yarn() { node "$YARN_JS" "$@"; }
+# `yarn` on PATH runs the committed Yarn release (a shim in .tools/bin), so it also
+# works under `timeout`, `xargs` and child scripts.
+SLIPWAY_YARN_RELEASE="$(ls "$ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
+
+if ! grep -qF "$SLIPWAY_YARN_RELEASE" "$TOOLS/bin/yarn" 2>/dev/null; then
+  mkdir -p "$TOOLS/bin"
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$SLIPWAY_YARN_RELEASE" > "$TOOLS/bin/yarn"
+  chmod +x "$TOOLS/bin/yarn"
+fi
+case ":$PATH:" in *":$TOOLS/bin:"*) ;; *) export PATH="$TOOLS/bin:$PATH" ;; esac
 export YARN_ENABLE_TELEMETRY=0

@@ -1,0 +1,3 @@
+export { permissionModuleSlipwayPolicy } from './module';
+export { SlipwayPermissionPolicy } from './policy';
+export type { PolicyRule } from './policy';
