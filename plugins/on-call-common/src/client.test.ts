@@ -53,7 +53,11 @@ describe('OnCallClient', () => {
     server.use(
       http.post('http://backend/api/on-call/incidents/abc/resolve', () =>
         HttpResponse.json(
-          { error: { name: 'NotFoundError', message: 'No incident abc' } },
+          {
+            error: { name: 'NotFoundError', message: 'No incident abc' },
+            request: { method: 'POST', url: '/incidents/abc/resolve' },
+            response: { statusCode: 404 },
+          },
           { status: 404 },
         ),
       ),
