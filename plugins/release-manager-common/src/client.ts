@@ -1,0 +1,234 @@
+import {
+  ApplyAutoReleasePolicyRequest,
+  ApplyBranchRestrictionPolicyRequest,
+  ApplyBranchRestrictionPolicyResponse,
+  ApplyPolicyResponse,
+  DeletePolicyRequest,
+  DeletePolicyResponse,
+  DescribeArtifactResponse,
+  DescribeReleaseResponse,
+  EventsResponse,
+  ListPoliciesResponse,
+  ReleaseRequest,
+  ReleaseResponse,
+  StatusResponse,
+} from './types';
+
+/**
+ * The release manager answered with an error status. `status` is the HTTP status and
+ * `message` the release manager's own message (its `{status, message}` body, or the
+ * response text when the body is not that shape).
+ */
+export class ReleaseManagerResponseError extends Error {
+  readonly name = 'ReleaseManagerResponseError';
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The release manager could not be reached (connection refused, DNS failure, timeout,
+ * or a reply that is not JSON). `message` says what went wrong.
+ */
+export class ReleaseManagerUnavailableError extends Error {
+  readonly name = 'ReleaseManagerUnavailableError';
+}
+
+/** Options of {@link ReleaseManagerClient}. */
+export type ReleaseManagerClientOptions = {
+  /** Base URL of the release manager, e.g. `http://localhost:7100` (no trailing slash needed). */
+  baseUrl: string;
+  /** Bearer token the release manager expects (its `auth.token` / `HAMCTL_AUTH_TOKEN`). */
+  token?: string;
+  /** Timeout of each request in milliseconds; default 10000. */
+  timeoutMs?: number;
+  /** The fetch implementation; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+};
+
+/** Query of {@link ReleaseManagerClient.events}. */
+export type EventsQuery = {
+  /** Only events newer than this: an RFC 3339 time or epoch milliseconds. */
+  since?: string | number;
+  service?: string;
+  environment?: string;
+  /** At most this many events (the server's default is 100, max 1000). */
+  limit?: number;
+};
+
+/**
+ * A typed HTTP client of the release manager API (Lunar-compatible routes plus the
+ * Slipway extensions; see {@link StatusResponse} and the other types for the shapes).
+ * Works in Node and in the browser. Every method throws
+ * {@link ReleaseManagerResponseError} when the release manager answers with a status
+ * of 400 or more, and {@link ReleaseManagerUnavailableError} when it cannot be reached
+ * within `timeoutMs`.
+ */
+export class ReleaseManagerClient {
+  private readonly baseUrl: string;
+  private readonly token?: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: ReleaseManagerClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
+  }
+
+  /** `GET /status?service=`: what runs in each environment, with rollout state. */
+  status(service: string): Promise<StatusResponse> {
+    return this.request('GET', `/status?${query({ service })}`);
+  }
+
+  /** `GET /describe/release/{service}/{environment}?count=`: release history, newest first. */
+  describeReleases(
+    service: string,
+    environment: string,
+    count = 10,
+  ): Promise<DescribeReleaseResponse> {
+    return this.request(
+      'GET',
+      `/describe/release/${enc(service)}/${enc(environment)}?${query({
+        count,
+      })}`,
+    );
+  }
+
+  /** `GET /describe/artifact/{service}?count=&branch=`: artifacts, newest first. */
+  describeArtifacts(
+    service: string,
+    options: { count?: number; branch?: string } = {},
+  ): Promise<DescribeArtifactResponse> {
+    return this.request(
+      'GET',
+      `/describe/artifact/${enc(service)}?${query({
+        count: options.count ?? 10,
+        branch: options.branch,
+      })}`,
+    );
+  }
+
+  /** `GET /describe/latest-artifact/{service}?branch=`: the newest artifact of a branch. */
+  latestArtifact(
+    service: string,
+    branch: string,
+  ): Promise<DescribeArtifactResponse> {
+    return this.request(
+      'GET',
+      `/describe/latest-artifact/${enc(service)}?${query({ branch })}`,
+    );
+  }
+
+  /** `POST /release`: release an artifact (any intent: release, promote, rollback). */
+  release(request: ReleaseRequest): Promise<ReleaseResponse> {
+    return this.request('POST', '/release', request);
+  }
+
+  /** `GET /policies?service=`: the service's auto-release and branch-restriction policies. */
+  listPolicies(service: string): Promise<ListPoliciesResponse> {
+    return this.request('GET', `/policies?${query({ service })}`);
+  }
+
+  /** `PATCH /policies/auto-release`: create or replace an auto-release policy. */
+  applyAutoReleasePolicy(
+    request: ApplyAutoReleasePolicyRequest,
+  ): Promise<ApplyPolicyResponse> {
+    return this.request('PATCH', '/policies/auto-release', request);
+  }
+
+  /** `PATCH /policies/branch-restriction`: create or replace a branch restriction. */
+  applyBranchRestrictionPolicy(
+    request: ApplyBranchRestrictionPolicyRequest,
+  ): Promise<ApplyBranchRestrictionPolicyResponse> {
+    return this.request('PATCH', '/policies/branch-restriction', request);
+  }
+
+  /** `DELETE /policies`: remove policies by id. */
+  deletePolicies(request: DeletePolicyRequest): Promise<DeletePolicyResponse> {
+    return this.request('DELETE', '/policies', request);
+  }
+
+  /** `GET /events`: the events feed (Slipway extension), newest first. */
+  events(q: EventsQuery = {}): Promise<EventsResponse> {
+    return this.request('GET', `/events?${query(q)}`);
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const url = `${this.baseUrl}${path}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const e = error as Error;
+      const reason =
+        e.name === 'TimeoutError' || e.name === 'AbortError'
+          ? `no answer within ${this.timeoutMs} ms`
+          : describeNetworkError(e);
+      throw new ReleaseManagerUnavailableError(
+        `${method} ${this.baseUrl}${path.split('?')[0]}: ${reason}`,
+      );
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      throw new ReleaseManagerResponseError(
+        response.status,
+        errorMessage(text) || `${response.status} ${response.statusText}`,
+      );
+    }
+    if (!text) return {} as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ReleaseManagerUnavailableError(
+        `${method} ${this.baseUrl}${
+          path.split('?')[0]
+        }: the answer is not JSON`,
+      );
+    }
+  }
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  return search.toString();
+}
+
+function errorMessage(text: string): string {
+  try {
+    const parsed = JSON.parse(text);
+    if (parsed && typeof parsed.message === 'string') return parsed.message;
+    if (parsed?.error && typeof parsed.error.message === 'string')
+      return parsed.error.message;
+  } catch {
+    // not JSON: use the text itself
+  }
+  return text.trim().slice(0, 500);
+}
+
+function describeNetworkError(error: Error): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })
+    .cause;
+  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  return error.message;
+}

@@ -1,0 +1,159 @@
+import {
+  ArtifactSnykStageData,
+  ArtifactSpec,
+  ArtifactTestStageData,
+  BranchRestrictionPolicy,
+  DescribeReleaseResponseRelease,
+  EnvironmentStatus,
+  ListPoliciesResponse,
+  ReleaseResponse,
+} from './types';
+
+/*
+ * The API of the release-manager backend plugin (`/api/release-manager`), as the
+ * frontend sees it, and helpers both sides use. Entities are addressed as
+ * `/entities/{namespace}/{kind}/{name}/...`.
+ */
+
+/** An artifact with the link to its application commit (from the configured template). */
+export type ArtifactWithLinks = ArtifactSpec & {
+  /** Web link to the application commit, when the artifact names a repository URL and sha. */
+  commitUrl?: string;
+};
+
+/** One environment of {@link EntityReleaseStatus}, with the commit link filled in. */
+export type EnvironmentReleaseStatus = EnvironmentStatus & {
+  /** Web link to the application commit of the running artifact. */
+  commitUrl?: string;
+};
+
+/** `GET /entities/{ns}/{kind}/{name}/status`: what runs where, in configured order. */
+export type EntityReleaseStatus = {
+  /** The release-manager service the entity maps to. */
+  service: string;
+  /** The namespace from the entity's annotation, if any. */
+  namespace?: string;
+  /** The configured environments, in order (e.g. dev, staging, prod). */
+  environments: EnvironmentReleaseStatus[];
+};
+
+/** `GET /entities/{ns}/{kind}/{name}/artifacts?count=&branch=`: newest first. */
+export type EntityArtifacts = {
+  service: string;
+  artifacts: ArtifactWithLinks[];
+};
+
+/** One release of {@link EntityReleaseHistory}. */
+export type ReleaseWithLinks = DescribeReleaseResponseRelease & {
+  artifact: ArtifactWithLinks;
+};
+
+/** `GET /entities/{ns}/{kind}/{name}/releases/{environment}?count=`: newest first. */
+export type EntityReleaseHistory = {
+  service: string;
+  environment: string;
+  releases: ReleaseWithLinks[];
+};
+
+/** `GET /entities/{ns}/{kind}/{name}/policies`. */
+export type EntityPolicies = ListPoliciesResponse;
+
+/** Answer of the release, promote and rollback routes. */
+export type EntityReleaseResult = ReleaseResponse & {
+  /** For a promotion: the environment the artifact came from. */
+  fromEnvironment?: string;
+  /** For a rollback: the artifact that ran before. */
+  previousArtifactId?: string;
+};
+
+/**
+ * The branch restriction that refuses `branch` in `environment`, or `undefined` when
+ * none does. Restriction regexes are matched against the whole branch name, as the
+ * release manager does; a regex that does not compile refuses nothing here (the
+ * release manager has the final word).
+ */
+export function findBranchRestriction(
+  restrictions: BranchRestrictionPolicy[] | undefined,
+  environment: string,
+  branch: string | undefined,
+): BranchRestrictionPolicy | undefined {
+  for (const restriction of restrictions ?? []) {
+    if (restriction.environment !== environment) continue;
+    let regex: RegExp;
+    try {
+      regex = new RegExp(`^(?:${restriction.branchRegex})$`);
+    } catch {
+      continue;
+    }
+    if (!regex.test(branch ?? '')) return restriction;
+  }
+  return undefined;
+}
+
+/**
+ * The environment before `environment` in `order` (where promotion takes the artifact
+ * from), or `undefined` for the first environment or an unknown one.
+ */
+export function previousEnvironment(
+  order: string[],
+  environment: string,
+): string | undefined {
+  const index = order.indexOf(environment);
+  return index > 0 ? order[index - 1] : undefined;
+}
+
+/**
+ * Fills a commit link template: `{repo}` is the repository web URL without a trailing
+ * slash and `.git`, `{sha}` the full sha, `{shortSha}` its first 7 characters and
+ * `{name}` the repository name. Returns `undefined` when the template needs a value
+ * that is missing. The default template is `{repo}/commit/{sha}` (GitHub, GitLab and
+ * Bitbucket all accept it).
+ */
+export function commitUrl(
+  application: { url?: string; sha?: string; name?: string } | undefined,
+  template = '{repo}/commit/{sha}',
+): string | undefined {
+  const repo = application?.url?.replace(/\/+$/, '').replace(/\.git$/, '');
+  const values: Record<string, string | undefined> = {
+    repo,
+    sha: application?.sha,
+    shortSha: application?.sha?.slice(0, 7),
+    name: application?.name,
+  };
+  let missing = false;
+  const url = template.replace(/\{(repo|sha|shortSha|name)\}/g, (_, key) => {
+    const value = values[key];
+    if (!value) missing = true;
+    return value ?? '';
+  });
+  return missing ? undefined : url;
+}
+
+/** Test results from an artifact's `test` stage, if it has one. */
+export function testResults(
+  artifact: ArtifactSpec,
+): { passed: number; failed: number; skipped: number } | undefined {
+  const stage = artifact.stages?.find(s => s.id === 'test');
+  return (stage?.data as ArtifactTestStageData | undefined)?.results;
+}
+
+/**
+ * Vulnerability counts of an artifact, summed over its `snyk-code` and `snyk-docker`
+ * stages; `undefined` when it has neither.
+ */
+export function vulnerabilities(
+  artifact: ArtifactSpec,
+): { high: number; medium: number; low: number } | undefined {
+  const stages = (artifact.stages ?? []).filter(
+    s => s.id === 'snyk-code' || s.id === 'snyk-docker',
+  );
+  if (stages.length === 0) return undefined;
+  const total = { high: 0, medium: 0, low: 0 };
+  for (const stage of stages) {
+    const v = (stage.data as ArtifactSnykStageData | undefined)?.vulnerabilities;
+    total.high += v?.high ?? 0;
+    total.medium += v?.medium ?? 0;
+    total.low += v?.low ?? 0;
+  }
+  return total;
+}
