@@ -1,0 +1,59 @@
+export interface Config {
+  /** Service health lights (plugins/service-health-backend). All keys are optional. */
+  serviceHealth?: {
+    prometheus?: {
+      /** Base URL of the Prometheus (or Thanos/Mimir query frontend) HTTP API. Default http://localhost:9090. */
+      baseUrl?: string;
+      /** Base URL of the Prometheus UI, for "open query" links. Default: baseUrl. */
+      externalUrl?: string;
+      /** Timeout of one instant query, in milliseconds. Default 5000. */
+      timeoutMs?: number;
+      /** Most queries in flight at once against Prometheus. Default 16. */
+      maxConcurrency?: number;
+      /** Bearer token sent to Prometheus, if it needs one. */
+      token?: string;
+    };
+    /** How long query results, rollout state and incidents are cached, in seconds. Default 30; 0 disables the cache. */
+    cacheTtlSeconds?: number;
+    grafana?: {
+      /** Base URL of Grafana; relative dashboard paths of signals and annotations are joined to it. */
+      baseUrl?: string;
+    };
+    releaseManager?: {
+      /** Base URL of the release manager (e.g. http://localhost:7100). Without it the rollout input is grey ("not configured"). */
+      baseUrl?: string;
+      /**
+       * Bearer token for the release manager.
+       * @visibility secret
+       */
+      token?: string;
+    };
+    onCall?: {
+      /** Whether to read open incidents from the on-call plugin (pluginId on-call). Default true. */
+      enabled?: boolean;
+    };
+    /**
+     * The default signals, applied to every Component of type service (replaces the built-in
+     * defaults when set). Entities override or extend them with the slipway.dev/health-signals
+     * annotation.
+     */
+    signals?: Array<{
+      /** Stable id, e.g. error-ratio. */
+      id: string;
+      /** Title shown on the card. */
+      title: string;
+      /** PromQL instant query; placeholders {{name}}, {{namespace}}, {{kind}}, {{selector}}, {{annotations.<key>}}, {{labels.<key>}}. */
+      query: string;
+      /** Unit of the value: percent, seconds, ms, rps, or any word. */
+      unit?: string;
+      /** higher-is-worse (default) or lower-is-worse. */
+      direction?: 'higher-is-worse' | 'lower-is-worse';
+      /** Amber threshold, in unit. */
+      amber: number;
+      /** Red threshold, in unit. */
+      red: number;
+      /** Dashboard: absolute URL, or path under grafana.baseUrl; placeholders as in query. */
+      dashboard?: string;
+    }>;
+  };
+}

@@ -1,0 +1,144 @@
+import { Config } from '@backstage/config';
+import { SignalDefinition } from '@slipway/plugin-service-health-common';
+
+/**
+ * The built-in default signals: the four golden signals of a service, as PromQL over the
+ * metric names of the Prometheus conventions (`http_requests_total` and
+ * `http_request_duration_seconds` from the usual HTTP instrumentation, cAdvisor's
+ * `container_cpu_usage_seconds_total`, kube-state-metrics' `kube_pod_status_ready` and
+ * `kube_pod_container_resource_limits`). `{{selector}}` is the entity's label selector
+ * (default `service="<name>"`).
+ *
+ * @public
+ */
+export const DEFAULT_SIGNALS: SignalDefinition[] = [
+  {
+    id: 'error-ratio',
+    title: 'Request error ratio',
+    query:
+      '100 * sum(rate(http_requests_total{ {{selector}}, code=~"5.." }[5m])) / sum(rate(http_requests_total{ {{selector}} }[5m]))',
+    unit: 'percent',
+    direction: 'higher-is-worse',
+    amber: 1,
+    red: 5,
+    dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=errors',
+  },
+  {
+    id: 'latency-p99',
+    title: 'Latency (p99)',
+    query:
+      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{ {{selector}} }[5m])))',
+    unit: 'seconds',
+    direction: 'higher-is-worse',
+    amber: 0.5,
+    red: 1,
+    dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=latency',
+  },
+  {
+    id: 'saturation',
+    title: 'Saturation (CPU of limit)',
+    query:
+      '100 * sum(rate(container_cpu_usage_seconds_total{ {{selector}} }[5m])) / sum(kube_pod_container_resource_limits{ {{selector}}, resource="cpu" })',
+    unit: 'percent',
+    direction: 'higher-is-worse',
+    amber: 70,
+    red: 90,
+    dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=saturation',
+  },
+  {
+    id: 'availability',
+    title: 'Pods ready',
+    query:
+      '100 * sum(kube_pod_status_ready{ {{selector}}, condition="true" }) / count(kube_pod_status_ready{ {{selector}}, condition="true" })',
+    unit: 'percent',
+    direction: 'lower-is-worse',
+    amber: 99,
+    red: 50,
+    dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=pods',
+  },
+];
+
+/**
+ * The plugin's configuration, read from `serviceHealth` (see config.d.ts), with defaults
+ * filled in.
+ *
+ * @public
+ */
+export interface ServiceHealthConfig {
+  prometheus: {
+    /** No trailing slash. */
+    baseUrl: string;
+    /** Base URL of the Prometheus UI for links; no trailing slash. */
+    externalUrl: string;
+    /** Milliseconds. */
+    timeoutMs: number;
+    maxConcurrency: number;
+    token?: string;
+  };
+  /** Seconds; 0 disables caching. */
+  cacheTtlSeconds: number;
+  /** No trailing slash. */
+  grafanaBaseUrl?: string;
+  releaseManager?: { baseUrl: string; token?: string };
+  onCallEnabled: boolean;
+  signals: SignalDefinition[];
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/**
+ * Reads `serviceHealth` from the root config. Throws the config reader's error (naming the
+ * key) when a value has the wrong type.
+ *
+ * @public
+ */
+export function readServiceHealthConfig(config: Config): ServiceHealthConfig {
+  const c = config.getOptionalConfig('serviceHealth');
+  const baseUrl = trimSlash(
+    c?.getOptionalString('prometheus.baseUrl') ?? 'http://localhost:9090',
+  );
+  const rmBaseUrl = c?.getOptionalString('releaseManager.baseUrl');
+  const grafana = c?.getOptionalString('grafana.baseUrl');
+  const signalConfigs = c?.getOptionalConfigArray('signals');
+  const signals: SignalDefinition[] = signalConfigs
+    ? signalConfigs.map(s => {
+        const direction = s.getOptionalString('direction') ?? 'higher-is-worse';
+        if (direction !== 'higher-is-worse' && direction !== 'lower-is-worse') {
+          throw new Error(
+            `serviceHealth.signals[${s.getString('id')}].direction must be higher-is-worse or lower-is-worse, got ${direction}`,
+          );
+        }
+        return {
+          id: s.getString('id'),
+          title: s.getString('title'),
+          query: s.getString('query'),
+          unit: s.getOptionalString('unit') ?? '',
+          direction,
+          amber: s.getNumber('amber'),
+          red: s.getNumber('red'),
+          dashboard: s.getOptionalString('dashboard'),
+        };
+      })
+    : DEFAULT_SIGNALS;
+  return {
+    prometheus: {
+      baseUrl,
+      externalUrl: trimSlash(
+        c?.getOptionalString('prometheus.externalUrl') ?? baseUrl,
+      ),
+      timeoutMs: c?.getOptionalNumber('prometheus.timeoutMs') ?? 5000,
+      maxConcurrency: c?.getOptionalNumber('prometheus.maxConcurrency') ?? 16,
+      token: c?.getOptionalString('prometheus.token'),
+    },
+    cacheTtlSeconds: c?.getOptionalNumber('cacheTtlSeconds') ?? 30,
+    grafanaBaseUrl: grafana ? trimSlash(grafana) : undefined,
+    releaseManager: rmBaseUrl
+      ? {
+          baseUrl: trimSlash(rmBaseUrl),
+          token: c?.getOptionalString('releaseManager.token'),
+        }
+      : undefined,
+    onCallEnabled: c?.getOptionalBoolean('onCall.enabled') ?? true,
+    signals,
+  };
+}
