@@ -1,0 +1,302 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { DNS1123_LABEL } from './names';
+
+/** The token the embedded default (`scripts/start`) uses when none is configured. For local development only. */
+export const DEV_TOKEN = 'slipway-dev-token';
+
+/** Environments, in promotion order, when none are configured. */
+export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'];
+
+/** Global branch restrictions when none are configured: `prod` only from `main` or `master`. */
+export const DEFAULT_GLOBAL_BRANCH_RESTRICTIONS = [
+  { environment: 'prod', branchRegex: '^(main|master)$' },
+];
+
+/**
+ * Database settings, passed to knex. `client: 'better-sqlite3'` with
+ * `connection.filename` (default `<dataDir>/release-manager.sqlite`), or
+ * `client: 'pg'` with a connection string or knex's object form.
+ * @public
+ */
+export interface DatabaseConfig {
+  client: 'better-sqlite3' | 'pg';
+  connection: string | Record<string, unknown>;
+}
+
+/**
+ * The resolved configuration of a release manager. See the package README
+ * ("Configuration") for every key, its YAML path and its environment variable.
+ * @public
+ */
+export interface ReleaseManagerConfig {
+  /** TCP port; 0 picks a free one. Default 7100. */
+  port: number;
+  /** Interface to listen on. Default `0.0.0.0`. */
+  host: string;
+  /** Folder for the working clone, the artifacts, the SQLite file and (by default) the bare config repo. */
+  dataDir: string;
+  /** Public base URL of this server, used in `artifactUploadUrl`. Default `http://localhost:<port>`. */
+  baseUrl?: string;
+  auth: {
+    /** Bearer token of the hamctl-style API (releases, status, policies, describe). */
+    token: string;
+    /** Bearer token of the daemon and Flux webhooks. Default: `token`. */
+    daemonToken: string;
+    /** Bearer token of `POST /artifacts/create` and the upload route. Default: `token`. */
+    artifactToken: string;
+  };
+  /** Environment names (DNS-1123 labels) in promotion order. */
+  environments: string[];
+  configRepo: {
+    /** Remote URL (https, ssh, file path). Default: `<dataDir>/config-repo.git`, created bare if missing. */
+    url: string;
+    /** Branch to write. Default `main`. */
+    branch: string;
+    /** Working clone. Default `<dataDir>/config-repo`. */
+    workdir: string;
+    /** Git committer of release commits (the author is the person releasing). */
+    committerName: string;
+    committerEmail: string;
+    /** Attempts to push after a non-fast-forward rejection. Default 5. */
+    pushRetries: number;
+    /** Seconds between fetches when idle, to see other writers' commits. Default 10; 0 disables. */
+    pollIntervalSeconds: number;
+    /** SSH private key file for ssh URLs. */
+    sshKeyPath?: string;
+    /** HTTPS user name (e.g. `x-access-token` for a GitHub token). */
+    username?: string;
+    /** HTTPS password or token. */
+    password?: string;
+  };
+  artifacts: {
+    /** `directory` (the only store so far). */
+    type: 'directory';
+    /** Folder of the directory store. Default `<dataDir>/artifacts`. */
+    directory: string;
+  };
+  database: DatabaseConfig;
+  /** Branch restrictions that apply to every service and that no API call can remove. */
+  globalBranchRestrictions: Array<{ environment: string; branchRegex: string }>;
+  flux: {
+    /** Shared secret of Flux's `generic-hmac` provider; when set, Flux events must carry a valid `X-Signature`. */
+    hmacSecret?: string;
+  };
+}
+
+const fileSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).optional(),
+    host: z.string().optional(),
+    dataDir: z.string().optional(),
+    baseUrl: z.string().url().optional(),
+    auth: z
+      .object({
+        token: z.string().min(1).optional(),
+        daemonToken: z.string().min(1).optional(),
+        artifactToken: z.string().min(1).optional(),
+      })
+      .optional(),
+    environments: z.array(z.string().regex(DNS1123_LABEL)).min(1).optional(),
+    configRepo: z
+      .object({
+        url: z.string().min(1).optional(),
+        branch: z.string().min(1).optional(),
+        workdir: z.string().optional(),
+        committerName: z.string().optional(),
+        committerEmail: z.string().optional(),
+        pushRetries: z.coerce.number().int().min(0).max(50).optional(),
+        pollIntervalSeconds: z.coerce.number().min(0).optional(),
+        sshKeyPath: z.string().optional(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      })
+      .optional(),
+    artifacts: z
+      .object({
+        type: z.literal('directory').optional(),
+        directory: z.string().optional(),
+      })
+      .optional(),
+    database: z
+      .object({
+        client: z.enum(['better-sqlite3', 'pg']),
+        connection: z.union([z.string(), z.record(z.string(), z.unknown())]),
+      })
+      .optional(),
+    globalBranchRestrictions: z
+      .array(
+        z.object({
+          environment: z.string().regex(DNS1123_LABEL),
+          branchRegex: z.string().min(1),
+        }),
+      )
+      .optional(),
+    flux: z.object({ hmacSecret: z.string().min(1).optional() }).optional(),
+  })
+  .strict();
+
+/** The YAML file's shape: every key of {@link ReleaseManagerConfig}, all optional. @public */
+export type ReleaseManagerConfigInput = z.input<typeof fileSchema>;
+
+/** Parses `RELEASE_MANAGER_GLOBAL_BRANCH_RESTRICTIONS`: `env=regex;env=regex`. */
+function parseRestrictions(value: string) {
+  return value
+    .split(';')
+    .map(s => s.trim())
+    .filter(Boolean)
+    .map(pair => {
+      const i = pair.indexOf('=');
+      return { environment: pair.slice(0, i), branchRegex: pair.slice(i + 1) };
+    });
+}
+
+/**
+ * Reads the configuration from environment variables layered over an optional
+ * YAML file (`RELEASE_MANAGER_CONFIG` or `file`). Environment variables win.
+ *
+ * @throws Error naming the key when a value is invalid.
+ */
+export function loadConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: ReleaseManagerConfigInput;
+}): ReleaseManagerConfig {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.RELEASE_MANAGER_CONFIG;
+  let fromFile: unknown = {};
+  if (file) {
+    fromFile = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
+  }
+  const e = (k: string) => (env[k] === undefined || env[k] === '' ? undefined : env[k]);
+  const fromEnv: Record<string, any> = {
+    port: e('RELEASE_MANAGER_PORT'),
+    host: e('RELEASE_MANAGER_HOST'),
+    dataDir: e('RELEASE_MANAGER_DATA_DIR'),
+    baseUrl: e('RELEASE_MANAGER_BASE_URL'),
+    auth: {
+      token: e('RELEASE_MANAGER_TOKEN'),
+      daemonToken: e('RELEASE_MANAGER_DAEMON_TOKEN'),
+      artifactToken: e('RELEASE_MANAGER_ARTIFACT_TOKEN'),
+    },
+    environments: e('RELEASE_MANAGER_ENVIRONMENTS')
+      ?.split(',')
+      .map(s => s.trim())
+      .filter(Boolean),
+    configRepo: {
+      url: e('RELEASE_MANAGER_CONFIG_REPO_URL'),
+      branch: e('RELEASE_MANAGER_CONFIG_REPO_BRANCH'),
+      sshKeyPath: e('RELEASE_MANAGER_CONFIG_REPO_SSH_KEY'),
+      username: e('RELEASE_MANAGER_CONFIG_REPO_USERNAME'),
+      password: e('RELEASE_MANAGER_CONFIG_REPO_PASSWORD'),
+    },
+    artifacts: { directory: e('RELEASE_MANAGER_ARTIFACTS_DIR') },
+    database: e('RELEASE_MANAGER_DATABASE_URL')
+      ? databaseFromUrl(e('RELEASE_MANAGER_DATABASE_URL')!)
+      : undefined,
+    globalBranchRestrictions: e('RELEASE_MANAGER_GLOBAL_BRANCH_RESTRICTIONS')
+      ? parseRestrictions(e('RELEASE_MANAGER_GLOBAL_BRANCH_RESTRICTIONS')!)
+      : undefined,
+    flux: { hmacSecret: e('RELEASE_MANAGER_FLUX_HMAC_SECRET') },
+  };
+  const merged = deepMerge(deepMerge(fromFile as any, fromEnv), options.overrides ?? {});
+  const parsed = fileSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `Invalid release manager config at '${issue.path.join('.')}': ${issue.message}`,
+    );
+  }
+  return resolveConfig(parsed.data);
+}
+
+/** Maps `postgres://…` to the `pg` client and anything else to a SQLite file path. */
+export function databaseFromUrl(url: string): DatabaseConfig {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return { client: 'pg', connection: url };
+  }
+  return {
+    client: 'better-sqlite3',
+    connection: { filename: url.replace(/^sqlite:(\/\/)?/, '') },
+  };
+}
+
+/** Fills defaults into a partial configuration. */
+export function resolveConfig(input: ReleaseManagerConfigInput): ReleaseManagerConfig {
+  const dataDir = path.resolve(input.dataDir ?? '.data/release-manager');
+  const token = input.auth?.token ?? DEV_TOKEN;
+  const environments = input.environments ?? DEFAULT_ENVIRONMENTS;
+  const global = input.globalBranchRestrictions ?? DEFAULT_GLOBAL_BRANCH_RESTRICTIONS;
+  for (const r of global) {
+    try {
+      // eslint-disable-next-line no-new
+      new RegExp(r.branchRegex);
+    } catch (error) {
+      throw new Error(
+        `Invalid release manager config at 'globalBranchRestrictions': ${r.branchRegex} is not a regular expression`,
+      );
+    }
+  }
+  return {
+    port: Number(input.port ?? 7100),
+    host: input.host ?? '0.0.0.0',
+    dataDir,
+    baseUrl: input.baseUrl,
+    auth: {
+      token,
+      daemonToken: input.auth?.daemonToken ?? token,
+      artifactToken: input.auth?.artifactToken ?? token,
+    },
+    environments,
+    configRepo: {
+      url: input.configRepo?.url ?? path.join(dataDir, 'config-repo.git'),
+      branch: input.configRepo?.branch ?? 'main',
+      workdir: path.resolve(input.configRepo?.workdir ?? path.join(dataDir, 'config-repo')),
+      committerName: input.configRepo?.committerName ?? 'Slipway Release Manager',
+      committerEmail:
+        input.configRepo?.committerEmail ?? 'release-manager@slipway.local',
+      pushRetries: Number(input.configRepo?.pushRetries ?? 5),
+      pollIntervalSeconds: Number(input.configRepo?.pollIntervalSeconds ?? 10),
+      sshKeyPath: input.configRepo?.sshKeyPath,
+      username: input.configRepo?.username,
+      password: input.configRepo?.password,
+    },
+    artifacts: {
+      type: 'directory',
+      directory: path.resolve(input.artifacts?.directory ?? path.join(dataDir, 'artifacts')),
+    },
+    database: (input.database as DatabaseConfig | undefined) ?? {
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dataDir, 'release-manager.sqlite') },
+    },
+    globalBranchRestrictions: global,
+    flux: { hmacSecret: input.flux?.hmacSecret },
+  };
+}
+
+function deepMerge(a: any, b: any): any {
+  if (b === undefined) return a;
+  if (a === undefined || a === null) return stripUndefined(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || Array.isArray(b)) {
+    return b;
+  }
+  const out: any = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (v === undefined) continue;
+    out[k] = deepMerge(a[k], v);
+  }
+  return out;
+}
+
+function stripUndefined(v: any): any {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const out: any = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x !== undefined) out[k] = stripUndefined(x);
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return v;
+}

@@ -1,0 +1,369 @@
+import crypto from 'node:crypto';
+import express, { NextFunction, Request, Response } from 'express';
+import Router from 'express-promise-router';
+import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
+import { ReleaseManager } from '../service/ReleaseManager';
+import {
+  artifactUploadSchema,
+  autoReleaseSchema,
+  branchRestrictionSchema,
+  deletePoliciesSchema,
+  fluxEventSchema,
+  jobErrorSchema,
+  normalizeLogs,
+  parse,
+  podErrorSchema,
+  promoteRequestSchema,
+  releaseEventSchema,
+  releaseRequestSchema,
+  rollbackRequestSchema,
+} from './schemas';
+import {
+  ArtifactSpec,
+  ErrorResponse,
+  FluxEvent,
+  HealthResponse,
+  Intent,
+  JobErrorEvent,
+  ListServicesResponse,
+  PodErrorEvent,
+  ReleaseEvent,
+  ReleaseResponse,
+} from './types';
+import { assertDnsLabel } from '../names';
+
+/** Options of {@link createRouter}. */
+export interface RouterOptions {
+  manager: ReleaseManager;
+  /** Public base URL (for upload URLs); defaults to the request's host. */
+  baseUrl?: string;
+  logger?: { info(msg: string): void; error(msg: string): void };
+}
+
+function bearer(token: string) {
+  const expected = Buffer.from(token);
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.header('authorization') ?? '';
+    const given = Buffer.from(header.replace(/^Bearer\s+/i, '').trim());
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+      next(new AuthenticationError('please provide a valid authentication token'));
+      return;
+    }
+    next();
+  };
+}
+
+function count(value: unknown, fallback = 1): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > 1000) {
+    throw new InputError(`invalid value '${value}' of count. Must be a positive integer (at most 1000).`);
+  }
+  return n;
+}
+
+function query(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new InputError(`query parameter ${name} must be given once`);
+  return v;
+}
+
+function required(req: Request, name: string): string {
+  const v = query(req, name);
+  if (!v) throw new InputError(`query parameter ${name} is required`);
+  return v;
+}
+
+const STATUS_BY_NAME: Record<string, number> = {
+  InputError: 400,
+  AuthenticationError: 401,
+  NotAllowedError: 403,
+  NotFoundError: 404,
+  ConflictError: 409,
+  ServiceUnavailableError: 503,
+};
+
+/**
+ * The release manager's HTTP API as an express router: Lunar's routes
+ * (`/release`, `/status`, `/policies…`, `/describe/…`, `/artifacts/create`,
+ * `/webhook/daemon/k8s/…`) plus Slipway's (`/rollback`, `/promote`,
+ * `/rollout/{service}`, `/events`, `/services`, `/webhook/flux/{env}`,
+ * `/artifacts/upload/…`, `/metrics`, `/healthz`). Errors are
+ * `{status, message}` JSON with the matching HTTP status.
+ */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { manager } = options;
+  const { auth } = manager.config;
+  const router = Router();
+  const hamctl = bearer(auth.token);
+  const daemon = bearer(auth.daemonToken);
+  const artifact = bearer(auth.artifactToken);
+  const json = express.json({ limit: '20mb' });
+
+  router.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      manager.metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  router.get('/healthz', async (_req, res) => {
+    const body: HealthResponse = { status: 'ok', head: manager.repo.head };
+    res.json(body);
+  });
+  router.get('/ping', (_req, res) => {
+    res.type('text/plain').send('pong');
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(manager.metrics.registry.contentType).send(await manager.metrics.registry.metrics());
+  });
+
+  // Releases
+  router.post('/release', hamctl, json, async (req, res) => {
+    const body = parse(releaseRequestSchema, req.body);
+    const intent: Intent = (body.intent as Intent | undefined) ?? { type: 'ReleaseArtifact' };
+    const service = await manager.assertService('service', body.service);
+    const environment = manager.assertEnvironment('environment', body.environment);
+    const r = await manager.release({
+      service,
+      environment,
+      artifactId: body.artifactId,
+      intent,
+      actor: { name: body.committerName, email: body.committerEmail },
+    });
+    const out: ReleaseResponse = {
+      service,
+      releaseId: r.artifactId,
+      status: r.status,
+      toEnvironment: environment,
+      tag: r.artifactId,
+      commit: r.commit,
+    };
+    res.json(out);
+  });
+  router.post('/rollback', hamctl, json, async (req, res) => {
+    const body = parse(rollbackRequestSchema, req.body);
+    const service = await manager.assertService('service', body.service);
+    const environment = manager.assertEnvironment('environment', body.environment);
+    res.json(
+      await manager.rollback({
+        service,
+        environment,
+        artifactId: body.artifactId,
+        actor: { name: body.committerName, email: body.committerEmail },
+      }),
+    );
+  });
+  router.post('/promote', hamctl, json, async (req, res) => {
+    const body = parse(promoteRequestSchema, req.body);
+    const service = await manager.assertService('service', body.service);
+    const environment = manager.assertEnvironment('environment', body.environment);
+    res.json(
+      await manager.promote({
+        service,
+        environment,
+        actor: { name: body.committerName, email: body.committerEmail },
+      }),
+    );
+  });
+
+  // Status
+  router.get('/status', hamctl, async (req, res) => {
+    res.json(await manager.status(required(req, 'service')));
+  });
+  router.get('/rollout/:service', hamctl, async (req, res) => {
+    res.json(await manager.rollout(req.params.service));
+  });
+  router.get('/services', hamctl, async (_req, res) => {
+    const body: ListServicesResponse = {
+      services: await manager.services(),
+      environments: manager.environments,
+    };
+    res.json(body);
+  });
+  router.get('/events', hamctl, async (req, res) => {
+    const sinceRaw = query(req, 'since');
+    let since: string | undefined;
+    if (sinceRaw) {
+      const ms = /^\d+$/.test(sinceRaw) ? Number(sinceRaw) : Date.parse(sinceRaw);
+      if (!Number.isFinite(ms)) {
+        throw new InputError('since must be an RFC 3339 time or epoch milliseconds');
+      }
+      since = new Date(ms).toISOString();
+    }
+    const service = query(req, 'service');
+    if (service) assertDnsLabel('service', service);
+    const environment = query(req, 'environment');
+    if (environment) manager.assertEnvironment('environment', environment);
+    res.json(
+      await manager.events({ since, service, environment, limit: count(query(req, 'limit'), 100) }),
+    );
+  });
+
+  // Policies
+  router.get('/policies', hamctl, async (req, res) => {
+    res.json(await manager.listPolicies(required(req, 'service')));
+  });
+  router.patch('/policies/auto-release', hamctl, json, async (req, res) => {
+    const body = parse(autoReleaseSchema, req.body);
+    const service = await manager.assertService('service', body.service);
+    const environment = manager.assertEnvironment('environment', body.environment);
+    res.status(201).json(
+      await manager.applyAutoRelease({
+        service,
+        environment,
+        branch: body.branch,
+        actor: { name: body.committerName, email: body.committerEmail },
+      }),
+    );
+  });
+  router.patch('/policies/branch-restriction', hamctl, json, async (req, res) => {
+    const body = parse(branchRestrictionSchema, req.body);
+    const service = await manager.assertService('service', body.service);
+    const environment = manager.assertEnvironment('environment', body.environment);
+    res.status(201).json(
+      await manager.applyBranchRestriction({
+        service,
+        environment,
+        branchRegex: body.branchRegex,
+        actor: { name: body.committerName, email: body.committerEmail },
+      }),
+    );
+  });
+  router.delete('/policies', hamctl, json, async (req, res) => {
+    const body = parse(deletePoliciesSchema, req.body);
+    const service = await manager.assertService('service', body.service);
+    res.json(
+      await manager.deletePolicies({
+        service,
+        policyIds: body.policyIds,
+        actor: { name: body.committerName, email: body.committerEmail },
+      }),
+    );
+  });
+
+  // Describe
+  router.get('/describe/release/:service/:environment', hamctl, async (req, res) => {
+    res.json(
+      await manager.describeRelease(req.params.service, req.params.environment, count(query(req, 'count'))),
+    );
+  });
+  router.get('/describe/artifact/:service', hamctl, async (req, res) => {
+    res.json(
+      await manager.describeArtifact(req.params.service, count(query(req, 'count')), query(req, 'branch') || undefined),
+    );
+  });
+  router.get('/describe/latest-artifact/:service', hamctl, async (req, res) => {
+    res.json(await manager.latestArtifact(req.params.service, required(req, 'branch')));
+  });
+
+  // Artifacts
+  router.post('/artifacts/create', artifact, json, async (req, res) => {
+    const body = parse(artifactUploadSchema, req.body);
+    const base = options.baseUrl ?? manager.config.baseUrl ?? `${req.protocol}://${req.get('host')}`;
+    res
+      .status(201)
+      .json(await manager.createArtifact(body.artifact as ArtifactSpec, body.manifests, body.md5, base));
+  });
+  router.put(
+    '/artifacts/upload/:service/:artifactId',
+    artifact,
+    express.raw({ type: () => true, limit: '20mb' }),
+    async (req, res) => {
+      const service = assertDnsLabel('service', req.params.service);
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      res
+        .status(201)
+        .json(await manager.uploadManifests(service, req.params.artifactId, body, query(req, 'md5')));
+    },
+  );
+
+  // Daemon webhooks
+  router.post('/webhook/daemon/k8s/deploy', daemon, json, async (req, res) => {
+    await manager.daemonDeploy(parse(releaseEventSchema, req.body) as ReleaseEvent);
+    res.json({});
+  });
+  router.post('/webhook/daemon/k8s/error', daemon, json, async (req, res) => {
+    const ev = parse(podErrorSchema, req.body);
+    ev.errors = ev.errors.map((e: any) => ({ ...e, logs: normalizeLogs(e.logs) }));
+    await manager.daemonPodError(ev as PodErrorEvent);
+    res.json({});
+  });
+  router.post('/webhook/daemon/k8s/joberror', daemon, json, async (req, res) => {
+    await manager.daemonJobError(parse(jobErrorSchema, req.body) as JobErrorEvent);
+    res.json({});
+  });
+
+  // Flux notification-controller: `generic` (bearer token via the provider's
+  // headers secret) or `generic-hmac` (X-Signature: <hash>=<hex HMAC of body>).
+  router.post(
+    '/webhook/flux/:environment',
+    express.raw({ type: () => true, limit: '5mb' }),
+    async (req, res) => {
+      const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const secret = manager.config.flux.hmacSecret;
+      const signature = req.header('x-signature');
+      if (secret) {
+        if (!signature || !verifyFluxSignature(secret, raw, signature)) {
+          throw new AuthenticationError('invalid or missing X-Signature for the Flux webhook');
+        }
+      } else {
+        await new Promise<void>((resolve, reject) =>
+          daemon(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+        );
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new InputError('invalid request body: not JSON');
+      }
+      await manager.fluxEvent(req.params.environment, parse(fluxEventSchema, body) as FluxEvent);
+      res.json({});
+    },
+  );
+
+  return router;
+}
+
+/**
+ * Renders errors as Lunar's `{status, message}` JSON: `InputError` 400,
+ * `AuthenticationError` 401, `NotAllowedError` 403, `NotFoundError` 404,
+ * `ServiceUnavailableError` 503, malformed JSON 400; anything else 500.
+ * (A standalone service, not a Backstage plugin router, so it renders its own errors.)
+ */
+export function errorHandler(logger?: RouterOptions['logger']) {
+  return (err: any, _req: Request, res: Response, _next: NextFunction) => {
+    let status = STATUS_BY_NAME[err?.name] ?? 500;
+    let message = String(err?.message ?? err);
+    if (err?.type === 'entity.parse.failed') {
+      status = 400;
+      message = `invalid request body: malformed JSON (${err.message})`;
+    } else if (err?.type === 'entity.too.large') {
+      status = 413;
+      message = 'request body too large';
+    } else if (status === 500) {
+      logger?.error(`unexpected error: ${err?.stack ?? err}`);
+      message = `internal error: ${message}`;
+    }
+    const body: ErrorResponse = { status, message };
+    res.status(status).json(body);
+  };
+}
+
+/** Answers unknown routes with a 404 `{status, message}`. */
+export function notFoundHandler() {
+  return (req: Request, _res: Response, next: NextFunction) =>
+    next(new NotFoundError(`no route ${req.method} ${req.path}`));
+}
+
+/** Verifies Flux's `X-Signature: <sha1|sha256|sha384|sha512>=<hex HMAC of the body>`. */
+export function verifyFluxSignature(secret: string, body: Buffer, header: string): boolean {
+  const m = /^(sha1|sha256|sha384|sha512)=([0-9a-f]+)$/i.exec(header.trim());
+  if (!m) return false;
+  const expected = crypto.createHmac(m[1].toLowerCase(), secret).update(body).digest();
+  const given = Buffer.from(m[2], 'hex');
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+}
