@@ -1,0 +1,4 @@
+export { EntityServiceHealthCard } from './EntityServiceHealthCard';
+export { HomePageServiceHealthCard } from './HomePageServiceHealthCard';
+export { createServiceHealthColumn, EntityHealthLight } from './ServiceHealthColumn';
+export { HealthLight } from './HealthLight';
