@@ -54,5 +54,6 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Slipway plugins
 // slipway:backend-plugins
+backend.add(import('@slipway/plugin-service-health-backend'));
 
 backend.start();

@@ -105,7 +105,7 @@ describe('OnCallIncidentSource', () => {
     enabled: true,
     timeoutMs: 500,
   });
-  const incidents = (body: unknown, status = 200) =>
+  const incidents = (body: any, status = 200) =>
     http.get(
       'http://backend.test/api/on-call/entities/default/component/ledger/incidents',
       ({ request }) =>
