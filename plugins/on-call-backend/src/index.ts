@@ -5,4 +5,8 @@
  * @packageDocumentation
  */
 export { onCallPlugin as default } from './plugin';
-export type { OnCallProvider, IncidentActor, PeopleResolver } from './providers/types';
+export type {
+  OnCallProvider,
+  IncidentActor,
+  PeopleResolver,
+} from './providers/types';

@@ -15,11 +15,22 @@ export class CatalogPeopleResolver implements PeopleResolver {
   ) {}
 
   async resolve(refs: string[]): Promise<Map<string, OnCallPerson>> {
-    const result = new Map<string, OnCallPerson>(refs.map(ref => [ref, { ref, name: ref }]));
+    const result = new Map<string, OnCallPerson>(
+      refs.map(ref => [ref, { ref, name: ref }]),
+    );
     if (refs.length === 0) return result;
     try {
       const { items } = await this.catalog.getEntitiesByRefs(
-        { entityRefs: refs, fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'spec.profile'] },
+        {
+          entityRefs: refs,
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.title',
+            'spec.profile',
+          ],
+        },
         { credentials: await this.auth.getOwnServiceCredentials() },
       );
       items.forEach((entity, i) => {
@@ -27,12 +38,17 @@ export class CatalogPeopleResolver implements PeopleResolver {
         const profile = (entity.spec as any)?.profile ?? {};
         result.set(refs[i], {
           ref: refs[i],
-          name: profile.displayName ?? entity.metadata.title ?? entity.metadata.name,
+          name:
+            profile.displayName ??
+            entity.metadata.title ??
+            entity.metadata.name,
           email: profile.email,
         });
       });
     } catch (e) {
-      this.logger?.warn(`Could not look up on-call people in the catalog: ${e}`);
+      this.logger?.warn(
+        `Could not look up on-call people in the catalog: ${e}`,
+      );
     }
     return result;
   }

@@ -4,7 +4,10 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { onCallPermissions, OnCallProviderId } from '@slipway/plugin-on-call-common';
+import {
+  onCallPermissions,
+  OnCallProviderId,
+} from '@slipway/plugin-on-call-common';
 import { IncidentStore } from './database/IncidentStore';
 import { CatalogPeopleResolver } from './people';
 import { EmbeddedProvider } from './providers/embedded';
@@ -36,13 +39,26 @@ export const onCallPlugin = createBackendPlugin({
         database: coreServices.database,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, httpRouter, httpAuth, auth, permissions, permissionsRegistry, database, catalog }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        auth,
+        permissions,
+        permissionsRegistry,
+        database,
+        catalog,
+      }) {
         permissionsRegistry.addPermissions(onCallPermissions);
 
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await knex.migrate.latest({
-            directory: resolvePackagePath('@slipway/plugin-on-call-backend', 'migrations'),
+            directory: resolvePackagePath(
+              '@slipway/plugin-on-call-backend',
+              'migrations',
+            ),
             tableName: 'on_call_knex_migrations',
           });
         }
@@ -72,12 +88,19 @@ export const onCallPlugin = createBackendPlugin({
             maxRetries,
           });
         }
-        const preferred = (config.getOptionalString('onCall.provider') ?? 'embedded') as OnCallProviderId;
+        const preferred = (config.getOptionalString('onCall.provider') ??
+          'embedded') as OnCallProviderId;
         if (!['embedded', 'pagerduty', 'opsgenie'].includes(preferred)) {
-          throw new Error(`Invalid onCall.provider '${preferred}': use embedded, pagerduty or opsgenie`);
+          throw new Error(
+            `Invalid onCall.provider '${preferred}': use embedded, pagerduty or opsgenie`,
+          );
         }
         logger.info(
-          `On-call providers: ${Object.keys(providers).join(', ')} (preferred ${preferred}); ${schedules.length} embedded schedule(s)`,
+          `On-call providers: ${Object.keys(providers).join(
+            ', ',
+          )} (preferred ${preferred}); ${
+            schedules.length
+          } embedded schedule(s)`,
         );
 
         httpRouter.use(

@@ -15,7 +15,11 @@ import {
   NotFoundError,
   NotImplementedError,
 } from '@backstage/errors';
-import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   onCallIncidentCreatePermission,
   onCallIncidentUpdatePermission,
@@ -42,8 +46,14 @@ const triggerSchema = z.object({
     .trim()
     .min(1, { error: 'must not be empty' })
     .max(255, { error: 'must be at most 255 characters' }),
-  description: z.string().trim().max(10_000, { error: 'must be at most 10000 characters' }).optional(),
-  urgency: z.enum(['high', 'low'], { error: "must be 'high' or 'low'" }).default('high'),
+  description: z
+    .string()
+    .trim()
+    .max(10_000, { error: 'must be at most 10000 characters' })
+    .optional(),
+  urgency: z
+    .enum(['high', 'low'], { error: "must be 'high' or 'low'" })
+    .default('high'),
 });
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -73,16 +83,27 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
  * entity / schedule / incident, 409 already acknowledged or resolved, 501 provider
  * cannot do this, 503 provider down or rate-limited.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, providers, incidents, people } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, providers, incidents, people } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
-  async function loadEntity(req: express.Request, credentials: any): Promise<Entity> {
+  async function loadEntity(
+    req: express.Request,
+    credentials: any,
+  ): Promise<Entity> {
     const { namespace, kind, name } = req.params;
-    const entity = await catalog.getEntityByRef({ kind, namespace, name }, { credentials });
+    const entity = await catalog.getEntityByRef(
+      { kind, namespace, name },
+      { credentials },
+    );
     if (!entity) {
-      throw new NotFoundError(`No entity ${kind}:${namespace}/${name} in the catalog`);
+      throw new NotFoundError(
+        `No entity ${kind}:${namespace}/${name} in the catalog`,
+      );
     }
     return entity;
   }
@@ -93,11 +114,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     credentials: any,
   ) {
     const [decision] = await permissions.authorize(
-      [{ permission: permission as ResourcePermission<'catalog-entity'>, resourceRef }],
+      [
+        {
+          permission: permission as ResourcePermission<'catalog-entity'>,
+          resourceRef,
+        },
+      ],
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You are not allowed to ${permission.name} for ${resourceRef}`);
+      throw new NotAllowedError(
+        `You are not allowed to ${permission.name} for ${resourceRef}`,
+      );
     }
   }
 
@@ -110,28 +138,33 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/entities/:namespace/:kind/:name/incidents', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const entity = await loadEntity(req, credentials);
-    res.json({ items: await providers.forEntity(entity).listIncidents(entity) });
+    res.json({
+      items: await providers.forEntity(entity).listIncidents(entity),
+    });
   });
 
-  router.post('/entities/:namespace/:kind/:name/incidents', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = parseBody(triggerSchema, req.body);
-    const entity = await loadEntity(req, credentials);
-    const entityRef = stringifyEntityRef(entity);
-    await authorize(onCallIncidentCreatePermission, entityRef, credentials);
-    const provider = providers.forEntity(entity);
-    const userEntityRef = credentials.principal.userEntityRef;
-    const person = (await people.resolve([userEntityRef])).get(userEntityRef);
-    const result = await provider.triggerIncident(entity, body, {
-      userEntityRef,
-      name: person?.name,
-      email: person?.email,
-    });
-    options.logger.info(
-      `Incident triggered for ${entityRef} by ${userEntityRef} via ${provider.id}: ${result.incident.id}`,
-    );
-    res.status(provider.id === 'embedded' ? 201 : 202).json(result);
-  });
+  router.post(
+    '/entities/:namespace/:kind/:name/incidents',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const body = parseBody(triggerSchema, req.body);
+      const entity = await loadEntity(req, credentials);
+      const entityRef = stringifyEntityRef(entity);
+      await authorize(onCallIncidentCreatePermission, entityRef, credentials);
+      const provider = providers.forEntity(entity);
+      const userEntityRef = credentials.principal.userEntityRef;
+      const person = (await people.resolve([userEntityRef])).get(userEntityRef);
+      const result = await provider.triggerIncident(entity, body, {
+        userEntityRef,
+        name: person?.name,
+        email: person?.email,
+      });
+      options.logger.info(
+        `Incident triggered for ${entityRef} by ${userEntityRef} via ${provider.id}: ${result.incident.id}`,
+      );
+      res.status(provider.id === 'embedded' ? 201 : 202).json(result);
+    },
+  );
 
   for (const verb of ['acknowledge', 'resolve'] as const) {
     router.post(`/incidents/:id/${verb}`, async (req, res) => {
@@ -140,16 +173,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const provider = /^(pagerduty|opsgenie)(-\w+)?:/.exec(id)?.[1];
       if (provider) {
         throw new NotImplementedError(
-          `${provider === 'pagerduty' ? 'PagerDuty' : 'Opsgenie'} incidents are ${verb}d in ${
+          `${
+            provider === 'pagerduty' ? 'PagerDuty' : 'Opsgenie'
+          } incidents are ${verb}d in ${
             provider === 'pagerduty' ? 'PagerDuty' : 'Opsgenie'
           } itself; open the incident's link`,
         );
       }
       const incident = await incidents.get(id);
       if (!incident) throw new NotFoundError(`No incident ${id}`);
-      await authorize(onCallIncidentUpdatePermission, incident.entityRef!, credentials);
+      await authorize(
+        onCallIncidentUpdatePermission,
+        incident.entityRef!,
+        credentials,
+      );
       const user = credentials.principal.userEntityRef;
-      res.json(verb === 'acknowledge' ? await incidents.acknowledge(id, user) : await incidents.resolve(id, user));
+      res.json(
+        verb === 'acknowledge'
+          ? await incidents.acknowledge(id, user)
+          : await incidents.resolve(id, user),
+      );
     });
   }
 

@@ -57,7 +57,10 @@ export function getOnCallProviderForEntity(
 ): OnCallProviderId | undefined {
   const a = entity.metadata.annotations ?? {};
   if (a[ON_CALL_SCHEDULE_ANNOTATION]) return 'embedded';
-  if (a[PAGERDUTY_SERVICE_ID_ANNOTATION] || a[PAGERDUTY_INTEGRATION_KEY_ANNOTATION])
+  if (
+    a[PAGERDUTY_SERVICE_ID_ANNOTATION] ||
+    a[PAGERDUTY_INTEGRATION_KEY_ANNOTATION]
+  )
     return 'pagerduty';
   if (a[OPSGENIE_SCHEDULE_ANNOTATION] || a[OPSGENIE_TEAM_ANNOTATION])
     return 'opsgenie';

@@ -89,10 +89,9 @@ export class OnCallClient implements OnCallApi {
   }
 
   acknowledgeIncident(id: string): Promise<Incident> {
-    return this.request(
-      `/incidents/${encodeURIComponent(id)}/acknowledge`,
-      { method: 'POST' },
-    );
+    return this.request(`/incidents/${encodeURIComponent(id)}/acknowledge`, {
+      method: 'POST',
+    });
   }
 
   resolveIncident(id: string): Promise<Incident> {

@@ -105,7 +105,11 @@ export class IncidentStore {
   async acknowledge(id: string, user: string): Promise<Incident> {
     const updated = await this.db<IncidentRow>(TABLE)
       .where({ id, status: 'triggered' })
-      .update({ status: 'acknowledged', acknowledged_by: user, acknowledged_at: this.now().toISOString() });
+      .update({
+        status: 'acknowledged',
+        acknowledged_by: user,
+        acknowledged_at: this.now().toISOString(),
+      });
     return this.afterUpdate(id, updated, 'acknowledge');
   }
 
@@ -119,11 +123,19 @@ export class IncidentStore {
     const updated = await this.db<IncidentRow>(TABLE)
       .where({ id })
       .whereIn('status', ['triggered', 'acknowledged'])
-      .update({ status: 'resolved', resolved_by: user, resolved_at: this.now().toISOString() });
+      .update({
+        status: 'resolved',
+        resolved_by: user,
+        resolved_at: this.now().toISOString(),
+      });
     return this.afterUpdate(id, updated, 'resolve');
   }
 
-  private async afterUpdate(id: string, updated: number, verb: string): Promise<Incident> {
+  private async afterUpdate(
+    id: string,
+    updated: number,
+    verb: string,
+  ): Promise<Incident> {
     const incident = await this.get(id);
     if (!incident) throw new NotFoundError(`No incident ${id}`);
     if (updated === 0) {
@@ -131,7 +143,9 @@ export class IncidentStore {
         incident.status === 'resolved'
           ? ` by ${incident.resolvedBy} at ${incident.resolvedAt}`
           : ` by ${incident.acknowledgedBy} at ${incident.acknowledgedAt}`;
-      throw new ConflictError(`Cannot ${verb} incident ${id}: it is already ${incident.status}${by}`);
+      throw new ConflictError(
+        `Cannot ${verb} incident ${id}: it is already ${incident.status}${by}`,
+      );
     }
     return incident;
   }

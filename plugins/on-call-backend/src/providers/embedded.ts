@@ -38,7 +38,9 @@ export class EmbeddedProvider implements OnCallProvider {
     const id = entity.metadata.annotations?.[ON_CALL_SCHEDULE_ANNOTATION];
     if (!id) {
       throw new InputError(
-        `${stringifyEntityRef(entity)} has no ${ON_CALL_SCHEDULE_ANNOTATION} annotation`,
+        `${stringifyEntityRef(
+          entity,
+        )} has no ${ON_CALL_SCHEDULE_ANNOTATION} annotation`,
       );
     }
     const schedule = this.schedules.get(id);
@@ -56,7 +58,9 @@ export class EmbeddedProvider implements OnCallProvider {
     const schedule = this.scheduleFor(entity);
     const now = this.options.now?.() ?? DateTime.now();
     const levels = computeOnCall(schedule, now);
-    const refs = levels.flatMap(l => [l.now.user, l.next?.user]).filter((r): r is string => !!r);
+    const refs = levels
+      .flatMap(l => [l.now.user, l.next?.user])
+      .filter((r): r is string => !!r);
     const people = await this.options.people.resolve([...new Set(refs)]);
     const shift = (s: ComputedShift | undefined): OnCallShift[] =>
       s?.user
@@ -71,8 +75,17 @@ export class EmbeddedProvider implements OnCallProvider {
         : [];
     return {
       provider: 'embedded',
-      schedule: { id: schedule.id, name: schedule.name, timeZone: schedule.timeZone },
-      levels: levels.map(l => ({ level: l.level, name: l.name, now: shift(l.now), next: shift(l.next) })),
+      schedule: {
+        id: schedule.id,
+        name: schedule.name,
+        timeZone: schedule.timeZone,
+      },
+      levels: levels.map(l => ({
+        level: l.level,
+        name: l.name,
+        now: shift(l.now),
+        next: shift(l.next),
+      })),
     };
   }
 
@@ -94,10 +107,15 @@ export class EmbeddedProvider implements OnCallProvider {
       urgency: request.urgency,
       triggeredBy: actor.userEntityRef,
     });
-    const [first] = computeOnCall(schedule, this.options.now?.() ?? DateTime.now());
+    const [first] = computeOnCall(
+      schedule,
+      this.options.now?.() ?? DateTime.now(),
+    );
     let who: OnCallPerson | undefined;
     if (first?.now.user) {
-      who = (await this.options.people.resolve([first.now.user])).get(first.now.user);
+      who = (await this.options.people.resolve([first.now.user])).get(
+        first.now.user,
+      );
     }
     return {
       incident,

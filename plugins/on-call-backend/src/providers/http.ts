@@ -45,7 +45,10 @@ function errorMessage(body: unknown): string | undefined {
   // { message, errors } / { message, requestId }
   const message = b.error?.message ?? b.message;
   const details = b.error?.errors ?? b.errors;
-  const list = Array.isArray(details) ? details : details && typeof details === 'object' ? Object.values(details) : [];
+  let list: unknown[] = [];
+  if (Array.isArray(details)) list = details;
+  else if (details && typeof details === 'object')
+    list = Object.values(details);
   return [message, ...list].filter(Boolean).join(': ') || undefined;
 }
 
@@ -74,10 +77,18 @@ export async function requestJson<T>(
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(url, {
+        ...init,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (e) {
-      const reason = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message;
-      throw new ServiceUnavailableError(`${provider} is unreachable (${reason})`);
+      const reason =
+        (e as Error).name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : (e as Error).message;
+      throw new ServiceUnavailableError(
+        `${provider} is unreachable (${reason})`,
+      );
     }
     const text = await res.text();
     let body: unknown = undefined;
@@ -90,30 +101,43 @@ export async function requestJson<T>(
 
     const detail = errorMessage(body);
     if (res.status === 429) {
-      const wait = parseRetryAfter(res.headers.get('retry-after')) ?? 1000 * 2 ** attempt;
+      const wait =
+        parseRetryAfter(res.headers.get('retry-after')) ?? 1000 * 2 ** attempt;
       if (attempt < maxRetries && wait <= maxWaitMs) {
         await sleep(wait);
         continue;
       }
       throw new ServiceUnavailableError(
         `${provider} is rate-limiting the portal (HTTP 429)${
-          res.headers.get('retry-after') ? `; retry after ${res.headers.get('retry-after')} s` : ''
+          res.headers.get('retry-after')
+            ? `; retry after ${res.headers.get('retry-after')} s`
+            : ''
         }`,
       );
     }
     if (res.status === 401 || res.status === 403) {
       throw new ServiceUnavailableError(
-        `${provider} rejected the portal's credentials (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check the on-call configuration`,
+        `${provider} rejected the portal's credentials (HTTP ${res.status}${
+          detail ? `: ${detail}` : ''
+        }); check the on-call configuration`,
       );
     }
     if (res.status === 404) {
-      throw new NotFoundError(`${provider} has no ${what} (HTTP 404${detail ? `: ${detail}` : ''})`);
+      throw new NotFoundError(
+        `${provider} has no ${what} (HTTP 404${detail ? `: ${detail}` : ''})`,
+      );
     }
     if (res.status >= 500) {
       throw new ServiceUnavailableError(
-        `${provider} is unavailable (HTTP ${res.status}${detail ? `: ${detail}` : ''})`,
+        `${provider} is unavailable (HTTP ${res.status}${
+          detail ? `: ${detail}` : ''
+        })`,
       );
     }
-    throw new InputError(`${provider} rejected the request for ${what} (HTTP ${res.status}${detail ? `: ${detail}` : ''})`);
+    throw new InputError(
+      `${provider} rejected the request for ${what} (HTTP ${res.status}${
+        detail ? `: ${detail}` : ''
+      })`,
+    );
   }
 }

@@ -40,7 +40,9 @@ interface OgTimeline {
     _parent?: { id: string; name: string; enabled?: boolean };
     startDate?: string;
     endDate?: string;
-    finalTimeline?: { rotations?: Array<{ id: string; name: string; periods?: OgPeriod[] }> };
+    finalTimeline?: {
+      rotations?: Array<{ id: string; name: string; periods?: OgPeriod[] }>;
+    };
   };
 }
 
@@ -78,15 +80,20 @@ export class OpsgenieProvider implements OnCallProvider {
   private readonly now: () => DateTime;
 
   constructor(private readonly options: OpsgenieProviderOptions) {
-    this.apiBaseUrl = (options.apiBaseUrl ?? 'https://api.opsgenie.com').replace(/\/$/, '');
+    this.apiBaseUrl = (
+      options.apiBaseUrl ?? 'https://api.opsgenie.com'
+    ).replace(/\/$/, '');
     this.now = options.now ?? (() => DateTime.now());
   }
 
   async getOnCall(entity: Entity): Promise<EntityOnCall> {
-    const schedule = entity.metadata.annotations?.[OPSGENIE_SCHEDULE_ANNOTATION];
+    const schedule =
+      entity.metadata.annotations?.[OPSGENIE_SCHEDULE_ANNOTATION];
     if (!schedule) {
       throw new InputError(
-        `${stringifyEntityRef(entity)} has no ${OPSGENIE_SCHEDULE_ANNOTATION} annotation; on-call needs the Opsgenie schedule`,
+        `${stringifyEntityRef(
+          entity,
+        )} has no ${OPSGENIE_SCHEDULE_ANNOTATION} annotation; on-call needs the Opsgenie schedule`,
       );
     }
     const now = this.now().toUTC();
@@ -103,16 +110,27 @@ export class OpsgenieProvider implements OnCallProvider {
     );
     const periods = (body.data.finalTimeline?.rotations ?? [])
       .flatMap(r => r.periods ?? [])
-      .filter(p => p.recipient && p.recipient.type === 'user' && p.type !== 'historical');
+      .filter(
+        p =>
+          p.recipient && p.recipient.type === 'user' && p.type !== 'historical',
+      );
     const current = periods.filter(
-      p => DateTime.fromISO(p.startDate) <= now && DateTime.fromISO(p.endDate) > now,
+      p =>
+        DateTime.fromISO(p.startDate) <= now &&
+        DateTime.fromISO(p.endDate) > now,
     );
     const later = periods
       .filter(p => DateTime.fromISO(p.startDate) > now)
-      .sort((a, b) => DateTime.fromISO(a.startDate).toMillis() - DateTime.fromISO(b.startDate).toMillis());
+      .sort(
+        (a, b) =>
+          DateTime.fromISO(a.startDate).toMillis() -
+          DateTime.fromISO(b.startDate).toMillis(),
+      );
     const currentNames = new Set(current.map(p => p.recipient!.name));
     const firstNext = later.find(p => !currentNames.has(p.recipient!.name));
-    const next = firstNext ? later.filter(p => p.startDate === firstNext.startDate) : [];
+    const next = firstNext
+      ? later.filter(p => p.startDate === firstNext.startDate)
+      : [];
     const parent = body.data._parent;
     return {
       provider: 'opsgenie',
@@ -123,7 +141,14 @@ export class OpsgenieProvider implements OnCallProvider {
           ? `${this.options.webBaseUrl.replace(/\/$/, '')}/schedule/whoIsOnCall`
           : undefined,
       },
-      levels: [{ level: 1, name: parent?.name, now: current.map(toShift), next: next.map(toShift) }],
+      levels: [
+        {
+          level: 1,
+          name: parent?.name,
+          now: current.map(toShift),
+          next: next.map(toShift),
+        },
+      ],
     };
   }
 
@@ -141,18 +166,19 @@ export class OpsgenieProvider implements OnCallProvider {
       order: 'desc',
     })}`;
     for (let page = 0; path && page < MAX_PAGES; page++) {
-      const response: { body: OgList<OgAlert> } = await this.request<OgList<OgAlert>>(
-        path,
-        { method: 'GET' },
-        'alerts',
-      );
+      const response: { body: OgList<OgAlert> } = await this.request<
+        OgList<OgAlert>
+      >(path, { method: 'GET' }, 'alerts');
       const body: OgList<OgAlert> = response.body;
       alerts.push(...(body.data ?? []));
       // paging.next is an absolute URL of the next page (absent on the last page)
       // Only follow it on the configured API host: the API key goes with the request.
       const next: string | undefined = body.paging?.next;
       path =
-        next && body.data?.length && new URL(next, this.apiBaseUrl).origin === new URL(this.apiBaseUrl).origin
+        next &&
+        body.data?.length &&
+        new URL(next, this.apiBaseUrl).origin ===
+          new URL(this.apiBaseUrl).origin
           ? next
           : undefined;
     }
@@ -218,11 +244,24 @@ export class OpsgenieProvider implements OnCallProvider {
   }
 
   private request<T>(pathOrUrl: string, init: RequestInit, what: string) {
-    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.apiBaseUrl}${pathOrUrl}`;
+    const url = pathOrUrl.startsWith('http')
+      ? pathOrUrl
+      : `${this.apiBaseUrl}${pathOrUrl}`;
     return requestJson<T>(
       url,
-      { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: `GenieKey ${this.options.apiKey}` } },
-      { provider: 'Opsgenie', what, maxRetries: this.options.maxRetries, sleep: this.options.sleep },
+      {
+        ...init,
+        headers: {
+          ...(init.headers as Record<string, string>),
+          Authorization: `GenieKey ${this.options.apiKey}`,
+        },
+      },
+      {
+        provider: 'Opsgenie',
+        what,
+        maxRetries: this.options.maxRetries,
+        sleep: this.options.sleep,
+      },
     );
   }
 }

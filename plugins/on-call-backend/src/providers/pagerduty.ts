@@ -88,8 +88,12 @@ export class PagerDutyProvider implements OnCallProvider {
   private readonly now: () => DateTime;
 
   constructor(private readonly options: PagerDutyProviderOptions) {
-    this.apiBaseUrl = (options.apiBaseUrl ?? 'https://api.pagerduty.com').replace(/\/$/, '');
-    this.eventsBaseUrl = (options.eventsBaseUrl ?? 'https://events.pagerduty.com').replace(/\/$/, '');
+    this.apiBaseUrl = (
+      options.apiBaseUrl ?? 'https://api.pagerduty.com'
+    ).replace(/\/$/, '');
+    this.eventsBaseUrl = (
+      options.eventsBaseUrl ?? 'https://events.pagerduty.com'
+    ).replace(/\/$/, '');
     this.now = options.now ?? (() => DateTime.now());
   }
 
@@ -106,47 +110,65 @@ export class PagerDutyProvider implements OnCallProvider {
     ]);
     const byLevel = new Map<number, PdOnCall[]>();
     for (const e of entries) {
-      byLevel.set(e.escalation_level, [...(byLevel.get(e.escalation_level) ?? []), e]);
+      byLevel.set(e.escalation_level, [
+        ...(byLevel.get(e.escalation_level) ?? []),
+        e,
+      ]);
     }
     const levels: OnCallLevel[] = [...byLevel.entries()]
       .sort(([a], [b]) => a - b)
       .map(([level, list]) => {
         const isNow = (e: PdOnCall) =>
-          (!e.start || DateTime.fromISO(e.start) <= now) && (!e.end || DateTime.fromISO(e.end) > now);
+          (!e.start || DateTime.fromISO(e.start) <= now) &&
+          (!e.end || DateTime.fromISO(e.end) > now);
         const current = list.filter(isNow);
         const later = list
           .filter(e => e.start && DateTime.fromISO(e.start) > now)
           .sort((a, b) => a.start!.localeCompare(b.start!));
         const firstStart = later[0]?.start;
         const currentUsers = new Set(current.map(e => e.user.id));
-        const next = later.filter(e => e.start === firstStart && !currentUsers.has(e.user.id));
+        const next = later.filter(
+          e => e.start === firstStart && !currentUsers.has(e.user.id),
+        );
         return {
           level,
-          name: current[0]?.schedule?.summary ?? list[0]?.schedule?.summary ?? undefined,
+          name:
+            current[0]?.schedule?.summary ??
+            list[0]?.schedule?.summary ??
+            undefined,
           now: dedupe(current).map(toShift),
           next: dedupe(next).map(toShift),
         };
       });
     return {
       provider: 'pagerduty',
-      schedule: { id: policy.id, name: policy.summary ?? service.name, url: policy.html_url },
+      schedule: {
+        id: policy.id,
+        name: policy.summary ?? service.name,
+        url: policy.html_url,
+      },
       levels,
     };
   }
 
   async listIncidents(entity: Entity): Promise<Incident[]> {
     const id = serviceId(entity);
-    const incidents = await this.paginate<PdIncident>('/incidents', 'incidents', [
-      ['service_ids[]', id],
-      ['statuses[]', 'triggered'],
-      ['statuses[]', 'acknowledged'],
-      ['sort_by', 'created_at:desc'],
-    ]);
+    const incidents = await this.paginate<PdIncident>(
+      '/incidents',
+      'incidents',
+      [
+        ['service_ids[]', id],
+        ['statuses[]', 'triggered'],
+        ['statuses[]', 'acknowledged'],
+        ['sort_by', 'created_at:desc'],
+      ],
+    );
     return incidents.map(i => ({
       id: `pagerduty:${i.id}`,
       provider: 'pagerduty',
       title: i.title,
-      description: i.description && i.description !== i.title ? i.description : undefined,
+      description:
+        i.description && i.description !== i.title ? i.description : undefined,
       status: i.status,
       urgency: i.urgency,
       url: i.html_url,
@@ -166,11 +188,18 @@ export class PagerDutyProvider implements OnCallProvider {
     const routingKey = await this.routingKey(entity);
     const entityRef = stringifyEntityRef(entity);
     // Events API v2: https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
-    const { body } = await requestJson<{ status: string; message: string; dedup_key: string }>(
+    const { body } = await requestJson<{
+      status: string;
+      message: string;
+      dedup_key: string;
+    }>(
       `${this.eventsBaseUrl}/v2/enqueue`,
       {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
         body: JSON.stringify({
           routing_key: routingKey,
           event_action: 'trigger',
@@ -187,7 +216,12 @@ export class PagerDutyProvider implements OnCallProvider {
           },
         }),
       },
-      { provider: 'PagerDuty Events API', what: 'routing key', maxRetries: this.options.maxRetries, sleep: this.options.sleep },
+      {
+        provider: 'PagerDuty Events API',
+        what: 'routing key',
+        maxRetries: this.options.maxRetries,
+        sleep: this.options.sleep,
+      },
     );
     return {
       incident: {
@@ -207,7 +241,8 @@ export class PagerDutyProvider implements OnCallProvider {
   }
 
   private async routingKey(entity: Entity): Promise<string> {
-    const fromAnnotation = entity.metadata.annotations?.[PAGERDUTY_INTEGRATION_KEY_ANNOTATION];
+    const fromAnnotation =
+      entity.metadata.annotations?.[PAGERDUTY_INTEGRATION_KEY_ANNOTATION];
     if (fromAnnotation) return fromAnnotation;
     const service = await this.getService(serviceId(entity), true);
     const integration = service.integrations?.find(
@@ -221,9 +256,18 @@ export class PagerDutyProvider implements OnCallProvider {
     return integration.integration_key!;
   }
 
-  private async getService(id: string, withIntegrations = false): Promise<PdService> {
-    const query: Array<[string, string]> = withIntegrations ? [['include[]', 'integrations']] : [];
-    const { body } = await this.get<{ service: PdService }>(`/services/${encodeURIComponent(id)}`, query, `service ${id}`);
+  private async getService(
+    id: string,
+    withIntegrations = false,
+  ): Promise<PdService> {
+    const query: Array<[string, string]> = withIntegrations
+      ? [['include[]', 'integrations']]
+      : [];
+    const { body } = await this.get<{ service: PdService }>(
+      `/services/${encodeURIComponent(id)}`,
+      query,
+      `service ${id}`,
+    );
     return body.service;
   }
 
@@ -237,15 +281,26 @@ export class PagerDutyProvider implements OnCallProvider {
           Authorization: `Token token=${this.options.token}`,
         },
       },
-      { provider: 'PagerDuty', what, maxRetries: this.options.maxRetries, sleep: this.options.sleep },
+      {
+        provider: 'PagerDuty',
+        what,
+        maxRetries: this.options.maxRetries,
+        sleep: this.options.sleep,
+      },
     );
   }
 
   /** Follows classic `offset`/`limit`/`more` pagination, at most 20 pages. */
-  private async paginate<T>(path: string, key: string, query: Array<[string, string]>): Promise<T[]> {
+  private async paginate<T>(
+    path: string,
+    key: string,
+    query: Array<[string, string]>,
+  ): Promise<T[]> {
     const items: T[] = [];
     for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
-      const { body } = await this.get<Record<string, unknown> & { more?: boolean }>(
+      const { body } = await this.get<
+        Record<string, unknown> & { more?: boolean }
+      >(
         path,
         [...query, ['limit', String(PAGE_SIZE)], ['offset', String(offset)]],
         path.slice(1),
@@ -263,7 +318,9 @@ function serviceId(entity: Entity): string {
   const id = entity.metadata.annotations?.[PAGERDUTY_SERVICE_ID_ANNOTATION];
   if (!id) {
     throw new InputError(
-      `${stringifyEntityRef(entity)} has no ${PAGERDUTY_SERVICE_ID_ANNOTATION} annotation; on-call and incidents need the PagerDuty service id`,
+      `${stringifyEntityRef(
+        entity,
+      )} has no ${PAGERDUTY_SERVICE_ID_ANNOTATION} annotation; on-call and incidents need the PagerDuty service id`,
     );
   }
   return id;
@@ -271,7 +328,9 @@ function serviceId(entity: Entity): string {
 
 function dedupe(list: PdOnCall[]): PdOnCall[] {
   const seen = new Set<string>();
-  return list.filter(e => (seen.has(e.user.id) ? false : (seen.add(e.user.id), true)));
+  return list.filter(e =>
+    seen.has(e.user.id) ? false : (seen.add(e.user.id), true),
+  );
 }
 
 function toShift(e: PdOnCall): OnCallShift {

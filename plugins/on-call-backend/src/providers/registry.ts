@@ -12,7 +12,10 @@ import { OnCallProvider } from './types';
 
 const ANNOTATIONS: Record<OnCallProviderId, string[]> = {
   embedded: [ON_CALL_SCHEDULE_ANNOTATION],
-  pagerduty: [PAGERDUTY_SERVICE_ID_ANNOTATION, PAGERDUTY_INTEGRATION_KEY_ANNOTATION],
+  pagerduty: [
+    PAGERDUTY_SERVICE_ID_ANNOTATION,
+    PAGERDUTY_INTEGRATION_KEY_ANNOTATION,
+  ],
   opsgenie: [OPSGENIE_SCHEDULE_ANNOTATION, OPSGENIE_TEAM_ANNOTATION],
 };
 
@@ -35,7 +38,9 @@ const NAMES: Record<OnCallProviderId, string> = {
  */
 export class ProviderRegistry {
   constructor(
-    private readonly providers: Partial<Record<OnCallProviderId, OnCallProvider>>,
+    private readonly providers: Partial<
+      Record<OnCallProviderId, OnCallProvider>
+    >,
     private readonly preferred: OnCallProviderId = 'embedded',
   ) {}
 
@@ -45,12 +50,14 @@ export class ProviderRegistry {
    */
   forEntity(entity: Entity): OnCallProvider {
     const annotations = entity.metadata.annotations ?? {};
-    const candidates = (Object.keys(ANNOTATIONS) as OnCallProviderId[]).filter(id =>
-      ANNOTATIONS[id].some(a => annotations[a]),
+    const candidates = (Object.keys(ANNOTATIONS) as OnCallProviderId[]).filter(
+      id => ANNOTATIONS[id].some(a => annotations[a]),
     );
     if (candidates.length === 0) {
       throw new NotFoundError(
-        `${stringifyEntityRef(entity)} has no on-call annotation (${Object.values(ANNOTATIONS)
+        `${stringifyEntityRef(
+          entity,
+        )} has no on-call annotation (${Object.values(ANNOTATIONS)
           .flat()
           .join(', ')})`,
       );
@@ -61,7 +68,9 @@ export class ProviderRegistry {
     const configured = ordered.find(id => this.providers[id]);
     if (!configured) {
       throw new NotImplementedError(
-        `${stringifyEntityRef(entity)} uses ${NAMES[ordered[0]]}, which this portal has not configured (${CONFIG_HINT[ordered[0]]})`,
+        `${stringifyEntityRef(entity)} uses ${
+          NAMES[ordered[0]]
+        }, which this portal has not configured (${CONFIG_HINT[ordered[0]]})`,
       );
     }
     return this.providers[configured]!;

@@ -56,7 +56,9 @@ export interface ComputedLevel {
 const userRef = z.string().refine(
   v => {
     try {
-      return parseEntityRef(v, { defaultKind: 'user' }).kind.toLowerCase() === 'user';
+      return (
+        parseEntityRef(v, { defaultKind: 'user' }).kind.toLowerCase() === 'user'
+      );
     } catch {
       return false;
     }
@@ -66,7 +68,9 @@ const userRef = z.string().refine(
 
 const zone = z
   .string()
-  .refine(v => IANAZone.isValidZone(v), { message: 'must be an IANA time zone like Europe/Copenhagen' });
+  .refine(v => IANAZone.isValidZone(v), {
+    message: 'must be an IANA time zone like Europe/Copenhagen',
+  });
 
 const scheduleSchema = z.object({
   id: z.string().min(1),
@@ -79,10 +83,14 @@ const scheduleSchema = z.object({
         members: z.array(userRef).min(1),
         startDate: z
           .string()
-          .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }),
+          .regex(/^\d{4}-\d{2}-\d{2}$/, {
+            message: 'must be a date YYYY-MM-DD',
+          }),
         handoffTime: z
           .string()
-          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time HH:mm' })
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+            message: 'must be a time HH:mm',
+          })
           .optional(),
         rotationLength: z.union([z.string(), z.number().positive()]).optional(),
       }),
@@ -105,7 +113,9 @@ const scheduleSchema = z.object({
  *
  * @throws Error when the value is not a positive duration.
  */
-export function parseRotationLength(value: string | number | undefined): Duration {
+export function parseRotationLength(
+  value: string | number | undefined,
+): Duration {
   if (value === undefined) return Duration.fromObject({ weeks: 1 });
   const d =
     typeof value === 'number'
@@ -113,7 +123,9 @@ export function parseRotationLength(value: string | number | undefined): Duratio
       : Duration.fromISO(value);
   if (!d.isValid || d.as('milliseconds') <= 0) {
     throw new Error(
-      `rotationLength must be an ISO 8601 duration like P1W, P1D or PT12H, or a number of days; got ${JSON.stringify(value)}`,
+      `rotationLength must be an ISO 8601 duration like P1W, P1D or PT12H, or a number of days; got ${JSON.stringify(
+        value,
+      )}`,
     );
   }
   return d;
@@ -122,7 +134,9 @@ export function parseRotationLength(value: string | number | undefined): Duratio
 function parseInZone(value: string, timeZone: string, field: string): DateTime {
   const dt = DateTime.fromISO(value, { zone: timeZone, setZone: false });
   if (!dt.isValid) {
-    throw new Error(`${field} must be an ISO 8601 date-time; got ${JSON.stringify(value)}`);
+    throw new Error(
+      `${field} must be an ISO 8601 date-time; got ${JSON.stringify(value)}`,
+    );
   }
   return dt.setZone(timeZone);
 }
@@ -139,13 +153,17 @@ export function readSchedules(raw: unknown): Schedule[] {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
-      `Invalid onCall.schedules${issue.path.map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`,
+      `Invalid onCall.schedules${issue.path
+        .map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')}: ${issue.message}`,
     );
   }
   const seen = new Set<string>();
   return parsed.data.map((s, i) => {
     if (seen.has(s.id)) {
-      throw new Error(`Invalid onCall.schedules[${i}].id: duplicate schedule id '${s.id}'`);
+      throw new Error(
+        `Invalid onCall.schedules[${i}].id: duplicate schedule id '${s.id}'`,
+      );
     }
     seen.add(s.id);
     const where = `onCall.schedules[${i}]`;
@@ -154,7 +172,9 @@ export function readSchedules(raw: unknown): Schedule[] {
       try {
         length = parseRotationLength(l.rotationLength);
       } catch (e) {
-        throw new Error(`Invalid ${where}.levels[${j}]: ${(e as Error).message}`);
+        throw new Error(
+          `Invalid ${where}.levels[${j}]: ${(e as Error).message}`,
+        );
       }
       const start = parseInZone(
         `${l.startDate}T${l.handoffTime ?? '09:00'}`,
@@ -169,10 +189,20 @@ export function readSchedules(raw: unknown): Schedule[] {
       };
     });
     const overrides = (s.overrides ?? []).map((o, j) => {
-      const start = parseInZone(o.start, s.timeZone, `${where}.overrides[${j}].start`);
-      const end = parseInZone(o.end, s.timeZone, `${where}.overrides[${j}].end`);
+      const start = parseInZone(
+        o.start,
+        s.timeZone,
+        `${where}.overrides[${j}].start`,
+      );
+      const end = parseInZone(
+        o.end,
+        s.timeZone,
+        `${where}.overrides[${j}].end`,
+      );
       if (end <= start) {
-        throw new Error(`Invalid ${where}.overrides[${j}]: end must be after start`);
+        throw new Error(
+          `Invalid ${where}.overrides[${j}]: end must be after start`,
+        );
       }
       const level = o.level ?? 1;
       if (level > levels.length) {
@@ -182,12 +212,20 @@ export function readSchedules(raw: unknown): Schedule[] {
       }
       return { user: normalizeUserRef(o.user), start, end, level };
     });
-    return { id: s.id, name: s.name ?? s.id, timeZone: s.timeZone, levels, overrides };
+    return {
+      id: s.id,
+      name: s.name ?? s.id,
+      timeZone: s.timeZone,
+      levels,
+      overrides,
+    };
   });
 }
 
 function normalizeUserRef(ref: string): string {
-  return stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'user', defaultNamespace: 'default' }));
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind: 'user', defaultNamespace: 'default' }),
+  );
 }
 
 function boundary(level: RotationLevel, k: number): DateTime {
@@ -202,7 +240,9 @@ function boundary(level: RotationLevel, k: number): DateTime {
 export function rotationShiftAt(
   level: RotationLevel,
   t: DateTime,
-): { member: string; start: DateTime; end: DateTime; index: number } | undefined {
+):
+  | { member: string; start: DateTime; end: DateTime; index: number }
+  | undefined {
   if (t < level.start) return undefined;
   const approx = Math.floor(
     t.diff(level.start).as('milliseconds') / level.length.as('milliseconds'),
@@ -222,14 +262,23 @@ export function rotationShiftAt(
  * Who is on call at escalation level `levelNo` (1-based) at instant `t`, from when until
  * when, taking overrides into account (the latest-starting override covering `t` wins).
  */
-export function shiftAt(schedule: Schedule, levelNo: number, t: DateTime): ComputedShift {
+export function shiftAt(
+  schedule: Schedule,
+  levelNo: number,
+  t: DateTime,
+): ComputedShift {
   const level = schedule.levels[levelNo - 1];
   const overrides = schedule.overrides.filter(o => o.level === levelNo);
   const covering = overrides
     .filter(o => o.start <= t && t < o.end)
     .sort((a, b) => b.start.toMillis() - a.start.toMillis())[0];
   if (covering) {
-    return { user: covering.user, start: covering.start, end: covering.end, override: true };
+    return {
+      user: covering.user,
+      start: covering.start,
+      end: covering.end,
+      override: true,
+    };
   }
   const r = rotationShiftAt(level, t);
   let start = r?.start;
@@ -244,12 +293,20 @@ export function shiftAt(schedule: Schedule, levelNo: number, t: DateTime): Compu
 const MAX_MERGE = 50;
 
 /** Follows consecutive shifts of the same person so that "until" is the real hand-off. */
-function merged(schedule: Schedule, levelNo: number, first: ComputedShift): ComputedShift {
+function merged(
+  schedule: Schedule,
+  levelNo: number,
+  first: ComputedShift,
+): ComputedShift {
   let cur = first;
   for (let i = 0; i < MAX_MERGE && cur.end; i++) {
     const following = shiftAt(schedule, levelNo, cur.end);
     if (following.user !== cur.user) return cur;
-    cur = { ...cur, end: following.end, override: cur.override && following.override };
+    cur = {
+      ...cur,
+      end: following.end,
+      override: cur.override && following.override,
+    };
   }
   return cur.end ? { ...cur, end: undefined } : cur;
 }
@@ -259,7 +316,10 @@ function merged(schedule: Schedule, levelNo: number, first: ComputedShift): Comp
  *
  * @param now - the instant to evaluate (any zone; results are in the schedule's zone)
  */
-export function computeOnCall(schedule: Schedule, now: DateTime): ComputedLevel[] {
+export function computeOnCall(
+  schedule: Schedule,
+  now: DateTime,
+): ComputedLevel[] {
   const t = now.setZone(schedule.timeZone);
   return schedule.levels.map((level, i) => {
     const levelNo = i + 1;
