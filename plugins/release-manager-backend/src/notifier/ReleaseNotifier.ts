@@ -1,0 +1,223 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  RELEASE_MANAGER_SERVICE_ANNOTATION,
+  ReleaseManagerClient,
+  ReleaseManagerEvent,
+} from '@slipway/plugin-release-manager-common';
+import { Knex } from 'knex';
+
+const TABLE = 'release_manager_notifier_cursor';
+
+/** What the notifier remembers between polls: the newest event it has handled. */
+type Cursor = { lastEventId: number; lastEventAt: string };
+
+/** A rollout outcome worth telling the owners about. */
+export type RolloutOutcome = {
+  service: string;
+  environment: string;
+  artifactId?: string;
+  outcome: 'ready' | 'failed';
+  /** One line per failing container: `pod/container: reason: message`, then its last log lines. */
+  details: string[];
+  eventId: number;
+};
+
+/**
+ * Reads a rollout outcome from an events-feed entry: `rollout` events whose
+ * `data.phase` is `succeeded` (ready) or `failed` (with `data.errors`, the failing
+ * containers with their last log lines). Other events give `undefined`.
+ */
+export function rolloutOutcome(
+  event: ReleaseManagerEvent,
+): RolloutOutcome | undefined {
+  if (event.type !== 'rollout' || !event.service || !event.environment) {
+    return undefined;
+  }
+  const data = (event.data ?? {}) as Record<string, any>;
+  const phase = data.phase ?? data.rollout?.phase;
+  if (phase !== 'succeeded' && phase !== 'failed') return undefined;
+  const details: string[] = [];
+  const errors: any[] = Array.isArray(data.errors)
+    ? data.errors
+    : data.rollout?.errors ?? [];
+  for (const error of errors) {
+    const where = [error.podName, error.container ?? error.name]
+      .filter(Boolean)
+      .join('/');
+    details.push(
+      [where, error.reason ?? error.type, error.message]
+        .filter(Boolean)
+        .join(': '),
+    );
+    const logs: string[] = Array.isArray(error.logs) ? error.logs : [];
+    details.push(...logs.slice(-10).map(line => `  ${line}`));
+  }
+  if (phase === 'succeeded' && data.availableReplicas !== undefined) {
+    details.push(
+      `${data.availableReplicas}/${data.desiredReplicas ?? data.availableReplicas} replicas ready`,
+    );
+  }
+  return {
+    service: event.service,
+    environment: event.environment,
+    artifactId: event.artifactId ?? data.artifactId,
+    outcome: phase === 'succeeded' ? 'ready' : 'failed',
+    details,
+    eventId: event.id,
+  };
+}
+
+/** What {@link ReleaseNotifier} needs. */
+export type ReleaseNotifierOptions = {
+  client: ReleaseManagerClient;
+  catalog: CatalogService;
+  auth: AuthService;
+  notifications: NotificationService;
+  database: Knex;
+  logger: LoggerService;
+};
+
+/**
+ * Tells the owners of a service, through Backstage notifications, when one of its
+ * releases becomes ready or fails its rollout (crash-looping pods, with their last log
+ * lines). Each {@link ReleaseNotifier.poll} reads the release manager's events feed
+ * since the last event it handled (a cursor kept in the plugin's database, so a restart
+ * neither repeats nor skips events) and sends one notification per new outcome. The
+ * notification `scope` is `release-manager:<service>:<env>:<artifact>:<outcome>`, so
+ * the notifications backend also folds repeats of the same outcome into one.
+ */
+export class ReleaseNotifier {
+  constructor(private readonly options: ReleaseNotifierOptions) {}
+
+  /** Creates the cursor table when it is missing. */
+  async migrate(): Promise<void> {
+    const { database } = this.options;
+    if (!(await database.schema.hasTable(TABLE))) {
+      await database.schema.createTable(TABLE, table => {
+        table.string('id').primary();
+        table.bigInteger('last_event_id').notNullable();
+        table.string('last_event_at').notNullable();
+      });
+    }
+  }
+
+  /**
+   * Handles the events that arrived since the last poll; returns how many
+   * notifications it sent. On the very first poll it only records where the feed
+   * stands, so history is not replayed to owners.
+   */
+  async poll(): Promise<number> {
+    const { client, logger } = this.options;
+    const cursor = await this.readCursor();
+    if (!cursor) {
+      const { events } = await client.events({ limit: 1 });
+      const newest = events?.[0];
+      await this.writeCursor({
+        lastEventId: newest?.id ?? 0,
+        lastEventAt: newest?.createdAt ?? new Date(0).toISOString(),
+      });
+      return 0;
+    }
+    // `since` is a time; ask from one second before the last event and drop what we
+    // have seen by id, so events sharing a timestamp are neither lost nor repeated.
+    const since = new Date(
+      Math.max(0, Date.parse(cursor.lastEventAt) - 1000),
+    ).toISOString();
+    const { events = [] } = await client.events({ since, limit: 1000 });
+    const fresh = events
+      .filter(e => e.id > cursor.lastEventId)
+      .sort((a, b) => a.id - b.id);
+    let sent = 0;
+    for (const event of fresh) {
+      const outcome = rolloutOutcome(event);
+      if (outcome) {
+        try {
+          if (await this.notify(outcome)) sent += 1;
+        } catch (error) {
+          logger.warn(
+            `could not notify the owners of ${outcome.service} about event ${event.id}: ${error}`,
+          );
+        }
+      }
+      await this.writeCursor({
+        lastEventId: event.id,
+        lastEventAt: event.createdAt,
+      });
+    }
+    return sent;
+  }
+
+  private async notify(outcome: RolloutOutcome): Promise<boolean> {
+    const { catalog, auth, notifications } = this.options;
+    const credentials = await auth.getOwnServiceCredentials();
+    const { items } = await catalog.getEntities(
+      {
+        filter: {
+          [`metadata.annotations.${RELEASE_MANAGER_SERVICE_ANNOTATION}`]:
+            outcome.service,
+        },
+      },
+      { credentials },
+    );
+    let sent = false;
+    for (const entity of items) {
+      const owners = ownerRefs(entity);
+      if (owners.length === 0) continue;
+      const ref = stringifyEntityRef(entity);
+      const artifact = outcome.artifactId ?? 'the running artifact';
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: owners },
+        payload: {
+          title:
+            outcome.outcome === 'failed'
+              ? `${entity.metadata.name}: release of ${artifact} to ${outcome.environment} is failing`
+              : `${entity.metadata.name}: ${artifact} is ready in ${outcome.environment}`,
+          description: outcome.details.join('\n') || undefined,
+          link: `/catalog/${entity.metadata.namespace ?? 'default'}/${entity.kind.toLocaleLowerCase('en-US')}/${entity.metadata.name}/releases`,
+          severity: outcome.outcome === 'failed' ? 'high' : 'normal',
+          topic: 'release-manager',
+          scope: `release-manager:${ref}:${outcome.environment}:${artifact}:${outcome.outcome}`,
+        },
+      });
+      sent = true;
+    }
+    return sent;
+  }
+
+  private async readCursor(): Promise<Cursor | undefined> {
+    const row = await this.options
+      .database(TABLE)
+      .where({ id: 'events' })
+      .first();
+    if (!row) return undefined;
+    return {
+      lastEventId: Number(row.last_event_id),
+      lastEventAt: row.last_event_at,
+    };
+  }
+
+  private async writeCursor(cursor: Cursor): Promise<void> {
+    await this.options
+      .database(TABLE)
+      .insert({
+        id: 'events',
+        last_event_id: cursor.lastEventId,
+        last_event_at: cursor.lastEventAt,
+      })
+      .onConflict('id')
+      .merge();
+  }
+}
+
+function ownerRefs(entity: Entity): string[] {
+  const fromRelations = (entity.relations ?? [])
+    .filter(r => r.type === 'ownedBy')
+    .map(r => r.targetRef);
+  if (fromRelations.length > 0) return fromRelations;
+  const owner = (entity.spec as { owner?: string } | undefined)?.owner;
+  if (!owner) return [];
+  return [owner.includes(':') ? owner : `group:default/${owner}`];
+}

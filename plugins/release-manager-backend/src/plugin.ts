@@ -1,0 +1,89 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  ReleaseManagerClient,
+  releaseManagerPermissions,
+} from '@slipway/plugin-release-manager-common';
+import { readReleaseManagerConfig } from './config';
+import { ReleaseNotifier } from './notifier/ReleaseNotifier';
+import { createRouter } from './service/router';
+
+/**
+ * The release-manager backend plugin (`/api/release-manager`): release state,
+ * click-to-deploy, promote, rollback and policies of catalog entities, through the
+ * release manager configured under `releaseManager` (see config.d.ts), and
+ * notifications to owners when a release becomes ready or fails its rollout.
+ */
+export const releaseManagerPlugin = createBackendPlugin({
+  pluginId: 'release-manager',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        database: coreServices.database,
+        catalog: catalogServiceRef,
+        notifications: notificationService,
+      },
+      async init(deps) {
+        const config = readReleaseManagerConfig(deps.config);
+        const client = new ReleaseManagerClient({
+          baseUrl: config.baseUrl,
+          token: config.token,
+          timeoutMs: config.timeoutMs,
+        });
+        deps.permissionsRegistry.addPermissions(releaseManagerPermissions);
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            logger: deps.logger,
+            config,
+            client,
+          }),
+        );
+
+        if (config.notificationsEnabled) {
+          const notifier = new ReleaseNotifier({
+            client,
+            catalog: deps.catalog,
+            auth: deps.auth,
+            notifications: deps.notifications,
+            database: await deps.database.getClient(),
+            logger: deps.logger,
+          });
+          await notifier.migrate();
+          await deps.scheduler.scheduleTask({
+            id: 'release-manager-notifier',
+            frequency: { seconds: config.pollIntervalSeconds },
+            timeout: { seconds: 60 },
+            initialDelay: { seconds: 5 },
+            scope: 'global',
+            fn: async () => {
+              try {
+                const sent = await notifier.poll();
+                if (sent) deps.logger.info(`sent ${sent} release notifications`);
+              } catch (error) {
+                deps.logger.warn(
+                  `release notifications: could not read the release manager's events: ${error}`,
+                );
+              }
+            },
+          });
+        }
+      },
+    });
+  },
+});

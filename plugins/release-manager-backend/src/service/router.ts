@@ -1,0 +1,451 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  commitUrl,
+  EntityArtifacts,
+  EntityPolicies,
+  EntityReleaseHistory,
+  EntityReleaseResult,
+  EntityReleaseStatus,
+  getReleaseManagerNamespace,
+  getReleaseManagerService,
+  previousEnvironment,
+  ReleaseManagerClient,
+  releaseManagerPolicyUpdatePermission,
+  releaseManagerReleaseCreatePermission,
+  releaseManagerReleaseReadPermission,
+  ArtifactSpec,
+} from '@slipway/plugin-release-manager-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { ReleaseManagerPluginConfig } from '../config';
+import { lookupCommitter } from './committer';
+import { callReleaseManager } from './errors';
+
+/** What {@link createRouter} needs. */
+export type RouterOptions = {
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  logger: LoggerService;
+  config: ReleaseManagerPluginConfig;
+  client: ReleaseManagerClient;
+};
+
+const name = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9._~-]+$/, 'must be a name without slashes or spaces');
+
+const artifactId = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._\/-]+$/, 'must be an artifact id such as main-1a2b3c4d5e-6f7a8b9c0d');
+
+const count = z.coerce.number().int().min(1).max(100);
+
+/** Parses with zod and throws an InputError naming the offending fields. */
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues
+        .map(issue => `${issue.path.join('.') || 'body'}: ${issue.message}`)
+        .join('; '),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The plugin's routes under `/api/release-manager`. Every route addresses a catalog
+ * entity as `/entities/{namespace}/{kind}/{name}`, needs a signed-in user (401
+ * otherwise), answers 404 for an unknown entity or one without the
+ * `slipway.dev/release-manager-service` annotation, and checks the route's permission
+ * on that entity (403 when denied). Reads need `release-manager.release.read`;
+ * release, promote and rollback need `release-manager.release.create`; policy changes
+ * need `release-manager.policy.update`. Release-manager errors are mapped as
+ * {@link mapReleaseManagerError} describes.
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, auth, permissions, catalog, config, client, logger } =
+    options;
+  const environment = z.enum(config.environments as [string, ...string[]], {
+    error: () => `must be one of ${config.environments.join(', ')}`,
+  });
+
+  const router = Router();
+  router.use(express.json({ limit: '100kb' }));
+
+  /** Authenticates, resolves and authorizes; returns what a route needs. */
+  async function resolve(
+    req: Request,
+    permission: ResourcePermission<'catalog-entity'>,
+  ) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const params = parse(
+      z.object({ namespace: name, kind: name, name: name }),
+      req.params,
+    );
+    const entityRef = stringifyEntityRef(params);
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new NotFoundError(`no entity ${entityRef} in the catalog`);
+    const service = getReleaseManagerService(entity);
+    if (!service) {
+      throw new NotFoundError(
+        `${entityRef} has no slipway.dev/release-manager-service annotation`,
+      );
+    }
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `${credentials.principal.userEntityRef} may not ${describe(
+          permission,
+        )} ${entityRef}; only its owners may`,
+      );
+    }
+    return { credentials, entity, entityRef, service };
+  }
+
+  async function committerOf(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) {
+    return lookupCommitter(credentials.principal.userEntityRef, catalog, auth);
+  }
+
+  const withLinks = (artifact: ArtifactSpec) => ({
+    ...artifact,
+    commitUrl: commitUrl(artifact.application, config.commitUrlTemplate),
+  });
+
+  const entityPath = '/entities/:namespace/:kind/:name';
+
+  router.get(`${entityPath}/status`, async (req, res) => {
+    const { entity, service } = await resolve(
+      req,
+      releaseManagerReleaseReadPermission,
+    );
+    const status = await callReleaseManager(() => client.status(service));
+    const byName = new Map(
+      (status.environments ?? []).map(env => [env.name, env]),
+    );
+    const body: EntityReleaseStatus = {
+      service,
+      namespace: getReleaseManagerNamespace(entity),
+      environments: config.environments.map(envName => {
+        const env = byName.get(envName) ??
+          (status as unknown as Record<string, any>)[envName] ?? {
+            name: envName,
+          };
+        return {
+          ...env,
+          name: envName,
+          commitUrl: commitUrl(
+            { url: env.commitUrl, sha: env.sha },
+            config.commitUrlTemplate,
+          ),
+        };
+      }),
+    };
+    res.json(body);
+  });
+
+  router.get(`${entityPath}/artifacts`, async (req, res) => {
+    const { service } = await resolve(req, releaseManagerReleaseReadPermission);
+    const query = parse(
+      z.object({ count: count.optional(), branch: z.string().max(255).optional() }),
+      req.query,
+    );
+    const answer = await callReleaseManager(() =>
+      client.describeArtifacts(service, {
+        count: query.count ?? 10,
+        branch: query.branch,
+      }),
+    );
+    const body: EntityArtifacts = {
+      service,
+      artifacts: (answer.artifacts ?? []).map(withLinks),
+    };
+    res.json(body);
+  });
+
+  router.get(`${entityPath}/releases/:environment`, async (req, res) => {
+    const { service } = await resolve(req, releaseManagerReleaseReadPermission);
+    const env = parse(environment, req.params.environment);
+    const query = parse(z.object({ count: count.optional() }), req.query);
+    const answer = await callReleaseManager(() =>
+      client.describeReleases(service, env, query.count ?? 10),
+    );
+    const body: EntityReleaseHistory = {
+      service,
+      environment: env,
+      releases: (answer.releases ?? []).map(release => ({
+        ...release,
+        artifact: withLinks(release.artifact),
+      })),
+    };
+    res.json(body);
+  });
+
+  router.get(`${entityPath}/policies`, async (req, res) => {
+    const { service } = await resolve(req, releaseManagerReleaseReadPermission);
+    const answer = await callReleaseManager(() => client.listPolicies(service));
+    const body: EntityPolicies = {
+      service,
+      autoReleases: answer.autoReleases ?? [],
+      branchRestrictions: answer.branchRestrictions ?? [],
+    };
+    res.json(body);
+  });
+
+  router.post(`${entityPath}/release`, async (req, res) => {
+    const { credentials, service, entityRef } = await resolve(
+      req,
+      releaseManagerReleaseCreatePermission,
+    );
+    const body = parse(z.object({ environment, artifactId }), req.body);
+    const committer = await committerOf(credentials);
+    const answer = await callReleaseManager(() =>
+      client.release({
+        service,
+        environment: body.environment,
+        artifactId: body.artifactId,
+        committerName: committer.name,
+        committerEmail: committer.email,
+        intent: { type: 'ReleaseArtifact' },
+      }),
+    );
+    logger.info(
+      `${committer.email} released ${body.artifactId} of ${entityRef} to ${body.environment}`,
+    );
+    const result: EntityReleaseResult = answer;
+    res.json(result);
+  });
+
+  router.post(`${entityPath}/promote`, async (req, res) => {
+    const { credentials, service, entityRef } = await resolve(
+      req,
+      releaseManagerReleaseCreatePermission,
+    );
+    const body = parse(z.object({ environment }), req.body);
+    const from = previousEnvironment(config.environments, body.environment);
+    if (!from) {
+      throw new InputError(
+        `environment: ${body.environment} is the first environment; there is nothing to promote from`,
+      );
+    }
+    const status = await callReleaseManager(() => client.status(service));
+    const source =
+      status.environments?.find(e => e.name === from) ??
+      (status as unknown as Record<string, any>)[from];
+    if (!source?.tag) {
+      throw new InputError(
+        `environment: nothing runs in ${from}, so there is nothing to promote to ${body.environment}`,
+      );
+    }
+    const committer = await committerOf(credentials);
+    const answer = await callReleaseManager(() =>
+      client.release({
+        service,
+        environment: body.environment,
+        artifactId: source.tag,
+        committerName: committer.name,
+        committerEmail: committer.email,
+        intent: { type: 'Promote', promote: { fromEnvironment: from } },
+      }),
+    );
+    logger.info(
+      `${committer.email} promoted ${source.tag} of ${entityRef} from ${from} to ${body.environment}`,
+    );
+    const result: EntityReleaseResult = { ...answer, fromEnvironment: from };
+    res.json(result);
+  });
+
+  router.post(`${entityPath}/rollback`, async (req, res) => {
+    const { credentials, service, entityRef } = await resolve(
+      req,
+      releaseManagerReleaseCreatePermission,
+    );
+    const body = parse(
+      z.object({ environment, artifactId: artifactId.optional() }),
+      req.body,
+    );
+    const history = await callReleaseManager(() =>
+      client.describeReleases(service, body.environment, 50),
+    );
+    const releases = history.releases ?? [];
+    const current = releases[0]?.artifact.id;
+    if (!current) {
+      throw new InputError(
+        `environment: nothing has been released to ${body.environment}, so there is nothing to roll back`,
+      );
+    }
+    let target: string | undefined;
+    if (body.artifactId) {
+      if (body.artifactId === current) {
+        throw new InputError(
+          `artifactId: ${body.artifactId} already runs in ${body.environment}`,
+        );
+      }
+      if (!releases.some(r => r.artifact.id === body.artifactId)) {
+        throw new InputError(
+          `artifactId: ${body.artifactId} was not among the last ${releases.length} releases to ${body.environment}`,
+        );
+      }
+      target = body.artifactId;
+    } else {
+      target = releases.find(r => r.artifact.id !== current)?.artifact.id;
+      if (!target) {
+        throw new InputError(
+          `environment: ${body.environment} has no earlier release to roll back to`,
+        );
+      }
+    }
+    const committer = await committerOf(credentials);
+    const answer = await callReleaseManager(() =>
+      client.release({
+        service,
+        environment: body.environment,
+        artifactId: target!,
+        committerName: committer.name,
+        committerEmail: committer.email,
+        intent: { type: 'Rollback', rollback: { previousArtifactId: current } },
+      }),
+    );
+    logger.info(
+      `${committer.email} rolled back ${entityRef} in ${body.environment} from ${current} to ${target}`,
+    );
+    const result: EntityReleaseResult = {
+      ...answer,
+      previousArtifactId: current,
+    };
+    res.json(result);
+  });
+
+  router.put(`${entityPath}/policies/auto-release`, async (req, res) => {
+    const { credentials, service } = await resolve(
+      req,
+      releaseManagerPolicyUpdatePermission,
+    );
+    const body = parse(
+      z.object({ environment, branch: z.string().min(1).max(255) }),
+      req.body,
+    );
+    const committer = await committerOf(credentials);
+    const answer = await callReleaseManager(() =>
+      client.applyAutoReleasePolicy({
+        service,
+        environment: body.environment,
+        branch: body.branch,
+        committerName: committer.name,
+        committerEmail: committer.email,
+      }),
+    );
+    res.status(201).json(answer);
+  });
+
+  router.put(`${entityPath}/policies/branch-restriction`, async (req, res) => {
+    const { credentials, service } = await resolve(
+      req,
+      releaseManagerPolicyUpdatePermission,
+    );
+    const body = parse(
+      z.object({
+        environment,
+        branchRegex: z
+          .string()
+          .min(1)
+          .max(500)
+          .refine(isRegex, 'must be a valid regular expression'),
+      }),
+      req.body,
+    );
+    const committer = await committerOf(credentials);
+    const answer = await callReleaseManager(() =>
+      client.applyBranchRestrictionPolicy({
+        service,
+        environment: body.environment,
+        branchRegex: body.branchRegex,
+        committerName: committer.name,
+        committerEmail: committer.email,
+      }),
+    );
+    res.status(201).json(answer);
+  });
+
+  router.delete(`${entityPath}/policies/:policyId`, async (req, res) => {
+    const { credentials, service } = await resolve(
+      req,
+      releaseManagerPolicyUpdatePermission,
+    );
+    const policyId = parse(
+      z.string().min(1).max(300).regex(/^[A-Za-z0-9._\/-]+$/, 'must be a policy id'),
+      req.params.policyId,
+    );
+    const committer = await committerOf(credentials);
+    const answer = await callReleaseManager(() =>
+      client.deletePolicies({
+        service,
+        policyIds: [policyId],
+        committerName: committer.name,
+        committerEmail: committer.email,
+      }),
+    );
+    if (!answer.count) {
+      throw new NotFoundError(`policy ${policyId} of ${service} not found`);
+    }
+    res.json(answer);
+  });
+
+  return router;
+}
+
+function isRegex(value: string): boolean {
+  try {
+    // eslint-disable-next-line no-new
+    new RegExp(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describe(permission: ResourcePermission<'catalog-entity'>): string {
+  switch (permission.name) {
+    case releaseManagerReleaseCreatePermission.name:
+      return 'release';
+    case releaseManagerPolicyUpdatePermission.name:
+      return 'change the release policies of';
+    default:
+      return 'read the releases of';
+  }
+}
+
+/** Exposed for tests: the entity's owner refs. */
+export function ownersOf(entity: Entity): string[] {
+  return (entity.relations ?? [])
+    .filter(r => r.type === 'ownedBy')
+    .map(r => r.targetRef);
+}
