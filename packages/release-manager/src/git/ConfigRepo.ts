@@ -247,6 +247,17 @@ export class ConfigRepo {
     }
   }
 
+  /** Reads a ref from its loose file (fast path), else through `git rev-parse`. */
+  private async readRef(ref: string): Promise<string | undefined> {
+    try {
+      const text = (await fs.readFile(path.join(this.options.workdir, '.git', ref), 'utf8')).trim();
+      if (/^[0-9a-f]{40}$/.test(text)) return text;
+    } catch {
+      // packed or missing: ask git
+    }
+    return this.revParse(ref);
+  }
+
   private setHead(sha: string, external: boolean) {
     if (sha === this.headSha) return;
     this.headSha = sha;
@@ -268,7 +279,7 @@ export class ConfigRepo {
         `config repo ${redact(url)} is unreachable: ${firstLine(error)}`,
       );
     }
-    const remote = await this.revParse(`refs/remotes/origin/${branch}`);
+    const remote = await this.readRef(`refs/remotes/origin/${branch}`);
     if (!remote) {
       throw new ServiceUnavailableError(
         `config repo ${redact(url)} has no branch ${branch}`,
@@ -351,21 +362,24 @@ export class ConfigRepo {
             continue;
           }
           await g.raw(['add', '-A', '--', ...commit.paths]);
-          const staged = await g.raw(['diff', '--cached', '--name-only']);
-          if (!staged.trim()) {
-            outcomes.set(w, { result });
-            continue;
+          try {
+            await g.raw([
+              'commit',
+              '-q',
+              '--no-verify',
+              `--author=${sanitize(commit.author.name)} <${sanitize(commit.author.email)}>`,
+              '-m',
+              commit.message,
+            ]);
+          } catch (error) {
+            if (/nothing to commit|nothing added to commit|no changes added/i.test(String((error as Error)?.message))) {
+              outcomes.set(w, { result });
+              continue;
+            }
+            throw error;
           }
-          await g.raw([
-            'commit',
-            '-q',
-            '--no-verify',
-            `--author=${sanitize(commit.author.name)} <${sanitize(commit.author.email)}>`,
-            '-m',
-            commit.message,
-          ]);
           committed = true;
-          current = (await this.revParse('HEAD'))!;
+          current = (await this.readRef(`refs/heads/${branch}`))!;
           outcomes.set(w, { result, commit: current });
         } catch (error) {
           failures.set(w, error);

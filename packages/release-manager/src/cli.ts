@@ -1,0 +1,153 @@
+/* eslint-disable no-console */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEV_TOKEN, loadConfig } from './config';
+import { serve } from './server';
+import { ReleaseManagerClient } from './client';
+import { ArtifactManifests, ArtifactSpec } from './http/types';
+import { seed } from './seed';
+import { MANIFEST_FILE } from './names';
+
+const USAGE = `Usage: slipway-release-manager <command> [options]
+
+Commands:
+  serve [--config <file>]
+      Runs the HTTP server. Configuration: YAML file (--config or
+      RELEASE_MANAGER_CONFIG) and RELEASE_MANAGER_* environment variables.
+  seed [--url <url>] [--token <token>]
+      Fills an empty release manager with the example services' artifacts,
+      releases, policies and rollout states. Does nothing when it already has
+      releases.
+  artifact push --spec <artifact.json> --manifests <dir> [--url <url>] [--token <token>]
+      Uploads an artifact from CI: the spec plus <dir>/<environment>/*.yaml.
+  release --service <s> --environment <e> (--artifact <id> | --branch <b> | --promote | --rollback)
+          --name <committer> --email <committer email> [--url <url>] [--token <token>]
+      Releases through the API.
+
+--url defaults to RELEASE_MANAGER_URL or http://localhost:7100; --token to
+RELEASE_MANAGER_TOKEN or ${DEV_TOKEN}.
+`;
+
+function client(values: Record<string, any>) {
+  return new ReleaseManagerClient({
+    baseUrl: values.url ?? process.env.RELEASE_MANAGER_URL ?? 'http://localhost:7100',
+    token: values.token ?? process.env.RELEASE_MANAGER_TOKEN ?? DEV_TOKEN,
+  });
+}
+
+function readManifests(dir: string): ArtifactManifests {
+  const out: ArtifactManifests = {};
+  for (const env of fs.readdirSync(dir)) {
+    const envDir = path.join(dir, env);
+    if (!fs.statSync(envDir).isDirectory()) continue;
+    out[env] = {};
+    for (const f of fs.readdirSync(envDir)) {
+      if (MANIFEST_FILE.test(f)) out[env][f] = fs.readFileSync(path.join(envDir, f), 'utf8');
+    }
+  }
+  return out;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  if (command === 'serve') {
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
+    const config = loadConfig({ file: values.config });
+    const logger = {
+      info: (m: string) => console.log(`${new Date().toISOString()} info ${m}`),
+      error: (m: string) => console.error(`${new Date().toISOString()} error ${m}`),
+    };
+    if (config.auth.token === DEV_TOKEN) {
+      logger.info(`using the local development token '${DEV_TOKEN}'; set RELEASE_MANAGER_TOKEN in production`);
+    }
+    const running = await serve(config, logger);
+    const stop = async () => {
+      logger.info('stopping');
+      await running.stop();
+      process.exit(0);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    await new Promise(() => {});
+    return 0;
+  }
+  if (command === 'seed') {
+    const { values } = parseArgs({ args: rest, options: { url: { type: 'string' }, token: { type: 'string' } } });
+    const result = await seed(client(values), { log: m => console.log(m) });
+    console.log(result.skipped ? 'seed: already seeded, nothing to do' : `seed: done (${result.releases} releases)`);
+    return 0;
+  }
+  if (command === 'artifact') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        spec: { type: 'string' },
+        manifests: { type: 'string' },
+      },
+    });
+    if (positionals[0] !== 'push' || !values.spec || !values.manifests) {
+      console.error(USAGE);
+      return 1;
+    }
+    const spec = JSON.parse(fs.readFileSync(values.spec, 'utf8')) as ArtifactSpec;
+    const res = await client(values).createArtifact({ artifact: spec, manifests: readManifests(values.manifests) });
+    console.log(JSON.stringify(res, null, 2));
+    return 0;
+  }
+  if (command === 'release') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        service: { type: 'string' },
+        environment: { type: 'string' },
+        artifact: { type: 'string' },
+        branch: { type: 'string' },
+        promote: { type: 'boolean' },
+        rollback: { type: 'boolean' },
+        name: { type: 'string' },
+        email: { type: 'string' },
+      },
+    });
+    const intent = values.promote
+      ? { type: 'Promote' as const, promote: {} }
+      : values.rollback
+      ? { type: 'Rollback' as const, rollback: {} }
+      : values.branch
+      ? { type: 'ReleaseBranch' as const, releaseBranch: { branch: values.branch } }
+      : { type: 'ReleaseArtifact' as const };
+    const res = await client(values).release({
+      service: values.service!,
+      environment: values.environment!,
+      artifactId: values.artifact,
+      committerName: values.name!,
+      committerEmail: values.email!,
+      intent,
+    });
+    console.log(JSON.stringify(res, null, 2));
+    return 0;
+  }
+  console.error(USAGE);
+  return 1;
+}
+
+if (require.main === module || process.argv[1]?.endsWith('slipway-release-manager')) {
+  main(process.argv.slice(2)).then(
+    code => {
+      if (code !== 0 || process.argv[2] !== 'serve') process.exit(code);
+    },
+    error => {
+      console.error(`slipway-release-manager: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}
