@@ -4,7 +4,9 @@ import {
   CatalogEntityPage,
   CatalogIndexPage,
   catalogPlugin,
+  CatalogTable,
 } from '@backstage/plugin-catalog';
+import { createServiceHealthColumn } from '@slipway/plugin-service-health';
 import {
   CatalogImportPage,
   catalogImportPlugin,
@@ -70,7 +72,17 @@ const routes = (
     <Route path="/home" element={<HomepageCompositionRoot />}>
       <HomePage />
     </Route>
-    <Route path="/catalog" element={<CatalogIndexPage />} />
+    <Route
+      path="/catalog"
+      element={
+        <CatalogIndexPage
+          columns={context => [
+            ...CatalogTable.defaultColumnsFunc(context),
+            createServiceHealthColumn(),
+          ]}
+        />
+      }
+    />
     <Route
       path="/catalog/:namespace/:kind/:name"
       element={<CatalogEntityPage />}

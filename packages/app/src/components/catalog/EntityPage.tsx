@@ -51,6 +51,10 @@ import {
 
 import { TechDocsAddons } from '@backstage/plugin-techdocs-react';
 import { ReportIssue } from '@backstage/plugin-techdocs-module-addons-contrib';
+import {
+  EntityServiceHealthCard,
+  isServiceHealthAvailable,
+} from '@slipway/plugin-service-health';
 
 const techdocsContent = (
   <EntityTechdocsContent>
@@ -121,6 +125,13 @@ const serviceOverviewContent = (
       <EntityCatalogGraphCard variant="gridItem" height={400} />
     </Grid>
     {/* slipway:overview-cards (release status, on-call, service health) */}
+    <EntitySwitch>
+      <EntitySwitch.Case if={isServiceHealthAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityServiceHealthCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
     <Grid item md={4} xs={12}>
       <EntityLinksCard />
     </Grid>

@@ -11,6 +11,7 @@ import CatalogIcon from '@material-ui/icons/Apps';
 import ApiIcon from '@material-ui/icons/Extension';
 import DocsIcon from '@material-ui/icons/LibraryBooks';
 import { MyTeamServicesCard } from './MyTeamServicesCard';
+import { HomePageServiceHealthCard } from '@slipway/plugin-service-health';
 
 const tools = [
   { url: '/create', label: 'Create a service', icon: <CreateIcon /> },
@@ -41,6 +42,9 @@ export function HomePage() {
             <MyTeamServicesCard />
           </Grid>
           {/* slipway:home-cards (on-call, service health, recent releases) */}
+          <Grid item xs={12} md={6}>
+            <HomePageServiceHealthCard />
+          </Grid>
           <Grid item xs={12} md={6}>
             <HomePageStarredEntities />
           </Grid>
