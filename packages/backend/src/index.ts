@@ -54,6 +54,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Slipway plugins
 // slipway:backend-plugins
+backend.add(import('@slipway/plugin-on-call-backend'));
 backend.add(import('@slipway/plugin-service-health-backend'));
 
 backend.start();
