@@ -55,10 +55,10 @@ export function rolloutOutcome(
     const logs: string[] = Array.isArray(error.logs) ? error.logs : [];
     details.push(...logs.slice(-10).map(line => `  ${line}`));
   }
-  if (phase === 'succeeded' && data.availableReplicas !== undefined) {
-    details.push(
-      `${data.availableReplicas}/${data.desiredReplicas ?? data.availableReplicas} replicas ready`,
-    );
+  const available = data.available ?? data.availableReplicas;
+  const desired = data.desired ?? data.desiredReplicas ?? available;
+  if (phase === 'succeeded' && available !== undefined) {
+    details.push(`${available}/${desired} replicas ready`);
   }
   return {
     service: event.service,
@@ -162,6 +162,10 @@ export class ReleaseNotifier {
       },
       { credentials },
     );
+    if (items.length === 0) return false;
+    if (outcome.outcome === 'failed') {
+      outcome.details = await this.failureDetails(outcome);
+    }
     let sent = false;
     for (const entity of items) {
       const owners = ownerRefs(entity);
@@ -185,6 +189,43 @@ export class ReleaseNotifier {
       sent = true;
     }
     return sent;
+  }
+
+  /**
+   * The failing containers of the environment's current rollout, with their last log
+   * lines (the events feed names the containers; the status has the logs). Falls back
+   * to the event's own details when the status cannot be read or moved on.
+   */
+  private async failureDetails(outcome: RolloutOutcome): Promise<string[]> {
+    try {
+      const status = await this.options.client.status(outcome.service);
+      const rollout = status.environments?.find(
+        e => e.name === outcome.environment,
+      )?.rollout;
+      if (
+        !rollout ||
+        rollout.errors.length === 0 ||
+        (outcome.artifactId && rollout.artifactId !== outcome.artifactId)
+      ) {
+        return outcome.details;
+      }
+      const details: string[] = [];
+      for (const error of rollout.errors.slice(0, 5)) {
+        details.push(
+          [
+            [error.podName, error.container].filter(Boolean).join('/'),
+            error.reason,
+            error.message,
+          ]
+            .filter(Boolean)
+            .join(': '),
+        );
+        details.push(...(error.logs ?? []).slice(-10).map(l => `  ${l}`));
+      }
+      return details;
+    } catch {
+      return outcome.details;
+    }
   }
 
   private async readCursor(): Promise<Cursor | undefined> {

@@ -163,7 +163,7 @@ export async function createRouter(
           ...env,
           name: envName,
           commitUrl: commitUrl(
-            { url: env.commitUrl, sha: env.sha },
+            { url: repoUrlOf(env.commitUrl, env.sha), sha: env.sha },
             config.commitUrlTemplate,
           ),
         };
@@ -420,6 +420,19 @@ export async function createRouter(
   });
 
   return router;
+}
+
+/**
+ * The repository URL from the status's `commitUrl` (`<repo>/commit/<sha>`), so the
+ * configured template decides the final link.
+ */
+function repoUrlOf(
+  url: string | undefined,
+  sha: string | undefined,
+): string | undefined {
+  if (!url || !sha) return url;
+  const suffix = `/commit/${sha}`;
+  return url.endsWith(suffix) ? url.slice(0, -suffix.length) : url;
 }
 
 function isRegex(value: string): boolean {
