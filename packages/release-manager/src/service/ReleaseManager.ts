@@ -35,6 +35,7 @@ import {
   StatusResponse,
 } from '../http/types';
 import { assertArtifactId, assertDnsLabel, isDnsLabel } from '../names';
+import { parseManifests } from '../http/schemas';
 
 /** The status text Lunar sends when a release changes nothing. */
 export const UP_TO_DATE = 'Environment is already up-to-date';
@@ -816,7 +817,6 @@ export class ReleaseManager {
     } catch {
       throw new InputError('manifests must be a JSON object: environment → file name → content');
     }
-    const { parseManifests } = await import('../http/schemas');
     manifests = parseManifests(manifests);
     this.validateManifests(manifests);
     await this.artifacts.putManifests(service, id, manifests);
@@ -996,7 +996,8 @@ export class ReleaseManager {
     }
     if (flux) status.fluxMessage = `${flux.reason}: ${flux.message}`;
     const fullyAvailable = deploy && deploy.availablePods >= (deploy.replicas ?? 0);
-    if (errors.length && !(fullyAvailable && rows[0]?.kind === 'deploy')) status.phase = 'failed';
+    // Errors are only collected back to the newest full rollout: any means failing since.
+    if (errors.length) status.phase = 'failed';
     else if (deploy) status.phase = fullyAvailable ? 'succeeded' : 'progressing';
     else if (flux) {
       status.phase =
