@@ -56,5 +56,6 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // slipway:backend-plugins
 backend.add(import('@slipway/plugin-on-call-backend'));
 backend.add(import('@slipway/plugin-service-health-backend'));
+backend.add(import('@slipway/plugin-release-manager-backend'));
 
 backend.start();
