@@ -1,6 +1,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 
 interface Pending {
+  blobOnly: boolean;
   resolve(value: Buffer | undefined): void;
   reject(error: Error): void;
 }
@@ -39,13 +40,13 @@ export class CatFileBatch {
    * Reads the object `spec` (e.g. `<sha>:dev/releases/x/y/artifact.json`).
    * @returns its content, or undefined when it does not exist
    */
-  read(spec: string): Promise<Buffer | undefined> {
+  read(spec: string, blobOnly = true): Promise<Buffer | undefined> {
     if (/[\n\r]/.test(spec)) {
       return Promise.reject(new Error('object spec must be one line'));
     }
     const proc = this.proc ?? this.start();
     return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
+      this.pending.push({ resolve, reject, blobOnly });
       proc.stdin.write(`${spec}\n`);
     });
   }
@@ -76,7 +77,8 @@ export class CatFileBatch {
       if (this.buffer.length < nl + 1 + size + 1) return;
       const content = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
       this.buffer = this.buffer.subarray(nl + 1 + size + 1);
-      this.pending.shift()!.resolve(parts[1] === 'blob' ? content : undefined);
+      const p = this.pending.shift()!;
+      p.resolve(parts[1] === 'blob' || !p.blobOnly ? content : undefined);
     }
   }
 

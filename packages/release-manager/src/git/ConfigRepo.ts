@@ -461,6 +461,13 @@ export class ConfigRepo {
     return this.reader.readText(`${commit}:${rel}`);
   }
 
+  /** RFC 3339 author date of a commit (read through cat-file, no process spawned). */
+  async commitDate(sha: string): Promise<string | undefined> {
+    const raw = (await this.reader.read(sha, false))?.toString('utf8');
+    const m = raw && /^author .* (\d+) [+-]\d{4}$/m.exec(raw);
+    return m ? new Date(Number(m[1]) * 1000).toISOString() : undefined;
+  }
+
   /** Lists every file path at `head` under `prefix` (recursively). */
   async listFiles(prefix?: string, commit = this.headSha): Promise<string[]> {
     const args = ['ls-tree', '-r', '--name-only', commit];

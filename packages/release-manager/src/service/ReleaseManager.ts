@@ -383,7 +383,7 @@ export class ReleaseManager {
         this.setIndex(environment, service, ns);
         this.releaseInfo.set(`${environment}/${service}`, {
           commit: outcome.commit,
-          releasedAt: new Date().toISOString(),
+          releasedAt: (await this.repo.commitDate(outcome.commit)) ?? new Date().toISOString(),
           releasedByName: actor.name,
           releasedByEmail: actor.email,
           intent: intent.type,
