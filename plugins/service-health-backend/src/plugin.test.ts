@@ -153,7 +153,10 @@ describe('service-health against a real Prometheus', () => {
     );
     expect(green.rollout.light).toBe('grey');
     expect(green.rollout.summary).toMatch(/not configured/);
-    expect(green.incidents.light).toBe('grey');
+    expect(green.incidents).toEqual({
+      light: 'grey',
+      summary: 'incidents unknown: the on-call plugin is not installed',
+    });
 
     exporter.set('demo_errors_percent{service="checkout"}', 2);
     const amber = await waitForLight('amber', ['amber', 'green']);

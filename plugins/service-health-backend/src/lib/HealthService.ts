@@ -196,12 +196,21 @@ function summarize(
   }
   const culprits = [
     ...signals.filter(s => s.light === light).map(s => s.title),
-    ...(rollout.light === light ? [`rollout (${rollout.summary})`] : []),
+    ...(rollout.light === light ? [`rollout ${rollout.summary.split(';')[0]}`] : []),
     ...(incidents.light === light ? [incidents.summary] : []),
   ];
   if (light === 'green') {
     const known = signals.filter(s => s.light !== 'grey').length;
-    return `healthy: ${known} of ${signals.length} signals with data within thresholds`;
+    const unknown = signals.length - known;
+    const parts = [
+      ...(known ? [`${known} of ${signals.length} signals within thresholds`] : []),
+      ...(rollout.light === 'green' ? ['rollout succeeded'] : []),
+      ...(incidents.light === 'green' ? ['no open incidents'] : []),
+    ];
+    const caveat = unknown
+      ? `; ${unknown} signal${unknown === 1 ? '' : 's'} without data`
+      : '';
+    return `healthy: ${parts.join(', ')}${caveat}`;
   }
   return `${light === 'red' ? 'red' : 'amber'}: ${culprits.join(', ')}`;
 }

@@ -59,7 +59,7 @@ describe('ReleaseManagerRolloutSource', () => {
     );
     expect(await source.get(entity)).toEqual({
       light: 'amber',
-      summary: 'staging: progressing (3/5 ready), dev: succeeded (2/2 ready)',
+      summary: 'staging: progressing (3/5 ready); succeeded in dev',
     });
     server.use(
       status({
@@ -72,11 +72,21 @@ describe('ReleaseManagerRolloutSource', () => {
     );
     expect(await source.get(entity)).toEqual({
       light: 'red',
-      summary: 'prod: failed: ledger CrashLoopBackOff, dev: succeeded',
+      summary: 'prod: failed: ledger CrashLoopBackOff; succeeded in dev',
     });
   });
 
   it('is grey when nothing was reported, the service is unknown or the server is down', async () => {
+    server.use(
+      status({
+        dev: { phase: 'succeeded', availableReplicas: 1, desiredReplicas: 1, errors: [] },
+        prod: { phase: 'succeeded', availableReplicas: 5, desiredReplicas: 5, errors: [] },
+      }),
+    );
+    expect(await source.get(entity)).toEqual({
+      light: 'green',
+      summary: 'succeeded in dev (1/1 ready), prod (5/5 ready)',
+    });
     server.use(status({ dev: { phase: 'unknown', errors: [] } }));
     expect((await source.get(entity)).summary).toBe(
       'rollout unknown: no rollout reported for ledger-svc',
@@ -141,6 +151,12 @@ describe('OnCallIncidentSource', () => {
     server.use(incidents('Not found', 404));
     expect((await source.get(entity)).summary).toBe(
       'incidents unknown: the on-call plugin is not installed',
+    );
+    server.use(
+      incidents({ error: { name: 'NotFoundError', message: 'ledger has no on-call annotation' } }, 404),
+    );
+    expect((await source.get(entity)).summary).toBe(
+      'incidents unknown: ledger has no on-call annotation',
     );
     server.use(
       incidents({ error: { name: 'Error', message: 'PagerDuty is down' } }, 500),

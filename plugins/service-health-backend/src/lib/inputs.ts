@@ -85,7 +85,8 @@ export class ReleaseManagerRolloutSource implements HealthInputSource {
       : ['dev', 'staging', 'prod']
           .filter(name => body?.[name])
           .map(name => ({ name, ...body[name] }));
-    const parts: { light: HealthLight; text: string }[] = [];
+    const bad: { light: HealthLight; text: string }[] = [];
+    const good: { name: string; text: string }[] = [];
     for (const env of environments) {
       const rollout = env?.rollout;
       const phase = rollout?.phase;
@@ -96,28 +97,39 @@ export class ReleaseManagerRolloutSource implements HealthInputSource {
           : '';
       if (phase === 'failed') {
         const error = rollout.errors?.[0];
-        const reason = error?.reason ? `: ${error.container ?? ''} ${error.reason}`.trimEnd() : '';
-        parts.push({ light: 'red', text: `${env.name}: failed${reason}` });
+        const reason = error?.reason
+          ? `: ${error.container ?? ''} ${error.reason}`.trimEnd()
+          : '';
+        bad.push({ light: 'red', text: `${env.name}: failed${reason}` });
       } else if (phase === 'progressing') {
-        parts.push({ light: 'amber', text: `${env.name}: progressing${replicas}` });
+        bad.push({ light: 'amber', text: `${env.name}: progressing${replicas}` });
       } else if (phase === 'succeeded') {
-        parts.push({ light: 'green', text: `${env.name}: succeeded${replicas}` });
+        good.push({ name: env.name, text: `${env.name}${replicas}` });
       }
     }
-    if (parts.length === 0) {
+    if (bad.length === 0 && good.length === 0) {
       return {
         light: 'grey',
         summary: `rollout unknown: no rollout reported for ${service}`,
       };
     }
-    const light = worstLight(parts.map(p => p.light));
-    // Worst environments first.
+    if (bad.length === 0) {
+      return {
+        light: 'green',
+        summary: `succeeded in ${good.map(g => g.text).join(', ')}`,
+      };
+    }
+    // Worst environments first, then the healthy ones by name only.
     const ordered = [
-      ...parts.filter(p => p.light === 'red'),
-      ...parts.filter(p => p.light === 'amber'),
-      ...parts.filter(p => p.light === 'green'),
+      ...bad.filter(p => p.light === 'red'),
+      ...bad.filter(p => p.light === 'amber'),
     ];
-    return { light, summary: ordered.map(p => p.text).join(', ') };
+    return {
+      light: worstLight(bad.map(p => p.light)),
+      summary: `${ordered.map(p => p.text).join(', ')}${
+        good.length ? `; succeeded in ${good.map(g => g.name).join(', ')}` : ''
+      }`,
+    };
   }
 }
 
@@ -168,10 +180,12 @@ export class OnCallIncidentSource implements HealthInputSource {
     }
     const body: any = await res.json().catch(() => undefined);
     if (!res.ok) {
-      const why =
-        res.status === 404 && !body?.error
-          ? 'the on-call plugin is not installed'
-          : `on-call answered HTTP ${res.status}${body?.error?.message ? `: ${body.error.message}` : ''}`;
+      let why = `on-call answered HTTP ${res.status}${
+        body?.error?.message ? `: ${body.error.message}` : ''
+      }`;
+      if (res.status === 404) {
+        why = body?.error?.message ?? 'the on-call plugin is not installed';
+      }
       return { light: 'grey', summary: `incidents unknown: ${why}` };
     }
     const list: any[] | undefined = Array.isArray(body)
