@@ -1,0 +1,2 @@
+export { HomePageOnCallCard } from './HomePageOnCallCard';
+export type { HomePageOnCallCardProps } from './HomePageOnCallCard';

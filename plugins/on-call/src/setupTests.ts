@@ -1,0 +1,5 @@
+import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// findBy*/waitFor default to 1 s, too short on a busy shared 2-core machine.
+configure({ asyncUtilTimeout: 5000 });
