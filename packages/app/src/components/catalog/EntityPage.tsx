@@ -55,6 +55,11 @@ import {
   EntityServiceHealthCard,
   isServiceHealthAvailable,
 } from '@slipway/plugin-service-health';
+import {
+  EntityReleaseManagerContent,
+  EntityReleaseStatusCard,
+  isReleaseManagerAvailable,
+} from '@slipway/plugin-release-manager';
 
 const techdocsContent = (
   <EntityTechdocsContent>
@@ -126,6 +131,13 @@ const serviceOverviewContent = (
     </Grid>
     {/* slipway:overview-cards (release status, on-call, service health) */}
     <EntitySwitch>
+      <EntitySwitch.Case if={isReleaseManagerAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityReleaseStatusCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    <EntitySwitch>
       <EntitySwitch.Case if={isServiceHealthAvailable}>
         <Grid item md={6} xs={12}>
           <EntityServiceHealthCard />
@@ -148,6 +160,9 @@ const serviceEntityPage = (
     </EntityLayout.Route>
 
     {/* slipway:tabs (Releases) */}
+    <EntityLayout.Route path="/releases" title="Releases">
+      <EntityReleaseManagerContent />
+    </EntityLayout.Route>
 
     <EntityLayout.Route path="/api" title="API">
       <Grid container spacing={3} alignItems="stretch">

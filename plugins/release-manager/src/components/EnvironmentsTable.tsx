@@ -1,0 +1,129 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { Box, Typography } from '@material-ui/core';
+import { EnvironmentReleaseStatus } from '@slipway/plugin-release-manager-common';
+import { ReactNode } from 'react';
+import { RelativeTime, RolloutLight, Secondary, ShortSha } from './common';
+
+/**
+ * One row per environment, in configured order: artifact, branch, commit, author,
+ * released by and when, and the rollout light. `actions` adds a column of buttons.
+ */
+export function EnvironmentsTable(props: {
+  environments: EnvironmentReleaseStatus[];
+  actions?: (env: EnvironmentReleaseStatus) => ReactNode;
+  title?: string;
+}) {
+  const columns: TableColumn<EnvironmentReleaseStatus>[] = [
+    {
+      title: 'Environment',
+      field: 'name',
+      render: env => <strong>{env.name}</strong>,
+    },
+    {
+      title: 'Artifact',
+      render: env =>
+        env.tag ? (
+          <>
+            <code>{env.tag}</code>
+            {env.message && (
+              <Box>
+                <Secondary>{env.message.split('\n')[0]}</Secondary>
+              </Box>
+            )}
+          </>
+        ) : (
+          <Secondary>nothing released</Secondary>
+        ),
+    },
+    { title: 'Branch', render: env => env.branch ?? '—' },
+    {
+      title: 'Commit',
+      render: env => <ShortSha sha={env.sha} url={env.commitUrl} />,
+    },
+    { title: 'Author', render: env => env.author ?? '—' },
+    {
+      title: 'Released',
+      render: env =>
+        env.tag ? (
+          <>
+            {env.releasedByName ?? '—'}
+            <Box>
+              <Secondary>
+                <RelativeTime iso={env.releasedAt} />
+                {env.intent && env.intent !== 'ReleaseArtifact'
+                  ? ` · ${env.intent}`
+                  : ''}
+              </Secondary>
+            </Box>
+          </>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      title: 'Rollout',
+      render: env => (env.tag ? <RolloutLight rollout={env.rollout} /> : '—'),
+    },
+  ];
+  if (props.actions) {
+    columns.push({ title: '', render: env => props.actions!(env) });
+  }
+  return (
+    <Table
+      title={props.title}
+      options={{
+        paging: false,
+        search: false,
+        toolbar: Boolean(props.title),
+        padding: 'dense',
+      }}
+      columns={columns}
+      data={props.environments}
+    />
+  );
+}
+
+/** Failing containers of each environment's rollout, with their last log lines. */
+export function RolloutProblems(props: {
+  environments: EnvironmentReleaseStatus[];
+}) {
+  const failing = props.environments.filter(
+    e => e.rollout?.phase === 'failed' && e.rollout.errors.length > 0,
+  );
+  if (failing.length === 0) return null;
+  return (
+    <Box mt={2}>
+      {failing.map(env => (
+        <Box key={env.name} mb={2}>
+          <Typography variant="subtitle2" color="error">
+            {env.name}: {env.tag} is failing
+          </Typography>
+          {env.rollout!.errors.map((error, i) => (
+            <Box key={i} mt={1}>
+              <Typography variant="body2">
+                {[error.podName, error.container].filter(Boolean).join(' / ')}
+                {error.reason ? ` — ${error.reason}` : ''}
+                {error.message ? `: ${error.message}` : ''}
+              </Typography>
+              {error.logs && error.logs.length > 0 && (
+                <Box
+                  component="pre"
+                  aria-label={`last log lines of ${error.container}`}
+                  style={{
+                    margin: '4px 0 0',
+                    padding: 8,
+                    fontSize: 12,
+                    overflowX: 'auto',
+                    background: 'rgba(127,127,127,0.12)',
+                  }}
+                >
+                  {error.logs.join('\n')}
+                </Box>
+              )}
+            </Box>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}

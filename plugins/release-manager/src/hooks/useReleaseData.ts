@@ -1,0 +1,79 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  EntityArtifacts,
+  EntityPolicies,
+  EntityReleaseHistory,
+  EntityReleaseStatus,
+} from '@slipway/plugin-release-manager-common';
+import { useCallback } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
+import { releaseManagerApiRef } from '../api/ReleaseManagerApi';
+
+/** How often the pages refresh themselves while a rollout is in progress, in ms. */
+export const PROGRESS_REFRESH_MS = 5000;
+
+/** True when any environment's rollout is progressing. */
+export function isProgressing(status?: EntityReleaseStatus): boolean {
+  return Boolean(
+    status?.environments.some(e => e.rollout?.phase === 'progressing'),
+  );
+}
+
+/**
+ * Loads the release status of an entity and reloads it every
+ * {@link PROGRESS_REFRESH_MS} while a rollout is progressing. `value` keeps the last
+ * answer during a reload, so the view does not flicker.
+ */
+export function useReleaseStatus(entity: CompoundEntityRef) {
+  const api = useApi(releaseManagerApiRef);
+  const state = useAsyncRetry(
+    () => api.getStatus(entity),
+    [api, entity.kind, entity.namespace, entity.name],
+  );
+  useInterval(
+    state.retry,
+    isProgressing(state.value) ? PROGRESS_REFRESH_MS : null,
+  );
+  return state;
+}
+
+/** Everything the Releases tab shows. */
+export type ReleaseManagerData = {
+  status: EntityReleaseStatus;
+  artifacts: EntityArtifacts;
+  policies: EntityPolicies;
+  /** Release history per environment, newest first. */
+  history: Record<string, EntityReleaseHistory>;
+};
+
+/**
+ * Loads status, artifacts, policies and the history of every environment in parallel;
+ * reloads while a rollout is progressing, and on `retry()` (after a release).
+ */
+export function useReleaseManagerData(entity: CompoundEntityRef) {
+  const api = useApi(releaseManagerApiRef);
+  const load = useCallback(async (): Promise<ReleaseManagerData> => {
+    const [status, artifacts, policies] = await Promise.all([
+      api.getStatus(entity),
+      api.getArtifacts(entity, { count: 15 }),
+      api.getPolicies(entity),
+    ]);
+    const histories = await Promise.all(
+      status.environments.map(env =>
+        api.getReleases(entity, env.name, { count: 10 }),
+      ),
+    );
+    const history: Record<string, EntityReleaseHistory> = {};
+    for (const h of histories) history[h.environment] = h;
+    return { status, artifacts, policies, history };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, entity.kind, entity.namespace, entity.name]);
+  const state = useAsyncRetry(load, [load]);
+  useInterval(
+    state.retry,
+    isProgressing(state.value?.status) ? PROGRESS_REFRESH_MS : null,
+  );
+  return state;
+}
