@@ -42,7 +42,11 @@ function StatusCard() {
       subheader={value ? `release-manager service ${value.service}` : undefined}
       deepLink={{
         title: 'All releases',
-        link: `${entityRoute(ref)}/releases`,
+        link: `${entityRoute({
+          namespace: ref.namespace,
+          kind: ref.kind.toLocaleLowerCase('en-US'),
+          name: ref.name,
+        })}/releases`,
       }}
       noPadding
     >

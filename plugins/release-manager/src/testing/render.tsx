@@ -1,0 +1,53 @@
+import { fetchApiRef, discoveryApiRef } from '@backstage/core-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  mockApis,
+  MockFetchApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { ReactNode } from 'react';
+import {
+  releaseManagerApiRef,
+  ReleaseManagerClient,
+} from '../api/ReleaseManagerApi';
+
+/**
+ * Renders `children` for `entity` with the real {@link ReleaseManagerClient} over
+ * discovery (`http://example.com/api/release-manager`) and fetch, so msw answers the
+ * requests; `allowed` decides every permission check.
+ */
+export function renderWithEntity(
+  children: ReactNode,
+  options: { entity: Entity; allowed?: boolean },
+) {
+  const discoveryApi = mockApis.discovery();
+  const fetchApi = new MockFetchApi();
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [discoveryApiRef, discoveryApi],
+        [fetchApiRef, fetchApi],
+        [
+          releaseManagerApiRef,
+          new ReleaseManagerClient({ discoveryApi, fetchApi }),
+        ],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize:
+              options.allowed === false
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }),
+        ],
+      ]}
+    >
+      <EntityProvider entity={options.entity}>{children}</EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
