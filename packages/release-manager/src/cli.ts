@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEV_TOKEN, loadConfig } from './config';
 import { serve } from './server';
 import { ReleaseManagerClient } from './client';
-import { ArtifactManifests, ArtifactSpec } from './http/types';
+import { ArtifactManifests, ArtifactSpec, Intent } from './http/types';
 import { seed } from './seed';
 import { MANIFEST_FILE } from './names';
 
@@ -31,7 +31,8 @@ RELEASE_MANAGER_TOKEN or ${DEV_TOKEN}.
 
 function client(values: Record<string, any>) {
   return new ReleaseManagerClient({
-    baseUrl: values.url ?? process.env.RELEASE_MANAGER_URL ?? 'http://localhost:7100',
+    baseUrl:
+      values.url ?? process.env.RELEASE_MANAGER_URL ?? 'http://localhost:7100',
     token: values.token ?? process.env.RELEASE_MANAGER_TOKEN ?? DEV_TOKEN,
   });
 }
@@ -43,7 +44,8 @@ function readManifests(dir: string): ArtifactManifests {
     if (!fs.statSync(envDir).isDirectory()) continue;
     out[env] = {};
     for (const f of fs.readdirSync(envDir)) {
-      if (MANIFEST_FILE.test(f)) out[env][f] = fs.readFileSync(path.join(envDir, f), 'utf8');
+      if (MANIFEST_FILE.test(f))
+        out[env][f] = fs.readFileSync(path.join(envDir, f), 'utf8');
     }
   }
   return out;
@@ -56,14 +58,20 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 1;
   }
   if (command === 'serve') {
-    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { config: { type: 'string' } },
+    });
     const config = loadConfig({ file: values.config });
     const logger = {
       info: (m: string) => console.log(`${new Date().toISOString()} info ${m}`),
-      error: (m: string) => console.error(`${new Date().toISOString()} error ${m}`),
+      error: (m: string) =>
+        console.error(`${new Date().toISOString()} error ${m}`),
     };
     if (config.auth.token === DEV_TOKEN) {
-      logger.info(`using the local development token '${DEV_TOKEN}'; set RELEASE_MANAGER_TOKEN in production`);
+      logger.info(
+        `using the local development token '${DEV_TOKEN}'; set RELEASE_MANAGER_TOKEN in production`,
+      );
     }
     const running = await serve(config, logger);
     const stop = async () => {
@@ -77,9 +85,16 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'seed') {
-    const { values } = parseArgs({ args: rest, options: { url: { type: 'string' }, token: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { url: { type: 'string' }, token: { type: 'string' } },
+    });
     const result = await seed(client(values), { log: m => console.log(m) });
-    console.log(result.skipped ? 'seed: already seeded, nothing to do' : `seed: done (${result.releases} releases)`);
+    console.log(
+      result.skipped
+        ? 'seed: already seeded, nothing to do'
+        : `seed: done (${result.releases} releases)`,
+    );
     return 0;
   }
   if (command === 'artifact') {
@@ -97,8 +112,13 @@ export async function main(argv: string[]): Promise<number> {
       console.error(USAGE);
       return 1;
     }
-    const spec = JSON.parse(fs.readFileSync(values.spec, 'utf8')) as ArtifactSpec;
-    const res = await client(values).createArtifact({ artifact: spec, manifests: readManifests(values.manifests) });
+    const spec = JSON.parse(
+      fs.readFileSync(values.spec, 'utf8'),
+    ) as ArtifactSpec;
+    const res = await client(values).createArtifact({
+      artifact: spec,
+      manifests: readManifests(values.manifests),
+    });
     console.log(JSON.stringify(res, null, 2));
     return 0;
   }
@@ -118,13 +138,15 @@ export async function main(argv: string[]): Promise<number> {
         email: { type: 'string' },
       },
     });
-    const intent = values.promote
-      ? { type: 'Promote' as const, promote: {} }
-      : values.rollback
-      ? { type: 'Rollback' as const, rollback: {} }
-      : values.branch
-      ? { type: 'ReleaseBranch' as const, releaseBranch: { branch: values.branch } }
-      : { type: 'ReleaseArtifact' as const };
+    let intent: Intent = { type: 'ReleaseArtifact' };
+    if (values.promote) intent = { type: 'Promote', promote: {} };
+    else if (values.rollback) intent = { type: 'Rollback', rollback: {} };
+    else if (values.branch) {
+      intent = {
+        type: 'ReleaseBranch',
+        releaseBranch: { branch: values.branch },
+      };
+    }
     const res = await client(values).release({
       service: values.service!,
       environment: values.environment!,
@@ -140,7 +162,10 @@ export async function main(argv: string[]): Promise<number> {
   return 1;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('slipway-release-manager')) {
+if (
+  require.main === module ||
+  process.argv[1]?.endsWith('slipway-release-manager')
+) {
   main(process.argv.slice(2)).then(
     code => {
       if (code !== 0 || process.argv[2] !== 'serve') process.exit(code);

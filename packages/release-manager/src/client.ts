@@ -49,15 +49,22 @@ export class ReleaseManagerClient {
     this.fetchImpl = options.fetch ?? fetch;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.fetchImpl(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.options.token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const res = await this.fetchImpl(
+      `${this.options.baseUrl.replace(/\/$/, '')}${path}`,
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
       },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
+    );
     const text = await res.text();
     let data: any;
     try {
@@ -66,7 +73,9 @@ export class ReleaseManagerClient {
       data = { message: text };
     }
     if (!res.ok) {
-      const error = new Error(data?.message ?? `HTTP ${res.status}`) as Error & { status: number };
+      const error = new Error(
+        data?.message ?? `HTTP ${res.status}`,
+      ) as Error & { status: number };
       error.status = res.status;
       throw error;
     }
@@ -83,27 +92,52 @@ export class ReleaseManagerClient {
     return this.request<PromoteResponse>('POST', '/promote', req);
   }
   status(service: string) {
-    return this.request<StatusResponse>('GET', `/status?service=${encodeURIComponent(service)}`);
+    return this.request<StatusResponse>(
+      'GET',
+      `/status?service=${encodeURIComponent(service)}`,
+    );
   }
   rolloutState(service: string) {
-    return this.request<RolloutResponse>('GET', `/rollout/${encodeURIComponent(service)}`);
+    return this.request<RolloutResponse>(
+      'GET',
+      `/rollout/${encodeURIComponent(service)}`,
+    );
   }
   services() {
     return this.request<ListServicesResponse>('GET', '/services');
   }
-  events(q: { since?: string; service?: string; environment?: string; limit?: number } = {}) {
+  events(
+    q: {
+      since?: string;
+      service?: string;
+      environment?: string;
+      limit?: number;
+    } = {},
+  ) {
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+    for (const [k, v] of Object.entries(q))
+      if (v !== undefined) params.set(k, String(v));
     return this.request<EventsResponse>('GET', `/events?${params}`);
   }
   policies(service: string) {
-    return this.request<ListPoliciesResponse>('GET', `/policies?service=${encodeURIComponent(service)}`);
+    return this.request<ListPoliciesResponse>(
+      'GET',
+      `/policies?service=${encodeURIComponent(service)}`,
+    );
   }
   applyAutoRelease(req: ApplyAutoReleasePolicyRequest) {
-    return this.request<ApplyPolicyResponse>('PATCH', '/policies/auto-release', req);
+    return this.request<ApplyPolicyResponse>(
+      'PATCH',
+      '/policies/auto-release',
+      req,
+    );
   }
   applyBranchRestriction(req: ApplyBranchRestrictionPolicyRequest) {
-    return this.request<ApplyBranchRestrictionPolicyResponse>('PATCH', '/policies/branch-restriction', req);
+    return this.request<ApplyBranchRestrictionPolicyResponse>(
+      'PATCH',
+      '/policies/branch-restriction',
+      req,
+    );
   }
   deletePolicies(req: DeletePolicyRequest) {
     return this.request<DeletePolicyResponse>('DELETE', '/policies', req);
@@ -111,21 +145,32 @@ export class ReleaseManagerClient {
   describeRelease(service: string, environment: string, count = 1) {
     return this.request<DescribeReleaseResponse>(
       'GET',
-      `/describe/release/${encodeURIComponent(service)}/${encodeURIComponent(environment)}?count=${count}`,
+      `/describe/release/${encodeURIComponent(service)}/${encodeURIComponent(
+        environment,
+      )}?count=${count}`,
     );
   }
   describeArtifact(service: string, count = 1, branch?: string) {
     const b = branch ? `&branch=${encodeURIComponent(branch)}` : '';
-    return this.request<DescribeArtifactResponse>('GET', `/describe/artifact/${encodeURIComponent(service)}?count=${count}${b}`);
+    return this.request<DescribeArtifactResponse>(
+      'GET',
+      `/describe/artifact/${encodeURIComponent(service)}?count=${count}${b}`,
+    );
   }
   latestArtifact(service: string, branch: string) {
     return this.request<DescribeArtifactResponse>(
       'GET',
-      `/describe/latest-artifact/${encodeURIComponent(service)}?branch=${encodeURIComponent(branch)}`,
+      `/describe/latest-artifact/${encodeURIComponent(
+        service,
+      )}?branch=${encodeURIComponent(branch)}`,
     );
   }
   createArtifact(req: ArtifactUploadRequest) {
-    return this.request<ArtifactUploadResponse>('POST', '/artifacts/create', req);
+    return this.request<ArtifactUploadResponse>(
+      'POST',
+      '/artifacts/create',
+      req,
+    );
   }
   daemonDeploy(ev: ReleaseEvent) {
     return this.request<{}>('POST', '/webhook/daemon/k8s/deploy', ev);
@@ -137,6 +182,10 @@ export class ReleaseManagerClient {
     return this.request<{}>('POST', '/webhook/daemon/k8s/joberror', ev);
   }
   fluxEvent(environment: string, ev: FluxEvent) {
-    return this.request<{}>('POST', `/webhook/flux/${encodeURIComponent(environment)}`, ev);
+    return this.request<{}>(
+      'POST',
+      `/webhook/flux/${encodeURIComponent(environment)}`,
+      ev,
+    );
   }
 }

@@ -170,7 +170,8 @@ export function loadConfig(options: {
   if (file) {
     fromFile = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
   }
-  const e = (k: string) => (env[k] === undefined || env[k] === '' ? undefined : env[k]);
+  const e = (k: string) =>
+    env[k] === undefined || env[k] === '' ? undefined : env[k];
   const fromEnv: Record<string, any> = {
     port: e('RELEASE_MANAGER_PORT'),
     host: e('RELEASE_MANAGER_HOST'),
@@ -201,12 +202,17 @@ export function loadConfig(options: {
       : undefined,
     flux: { hmacSecret: e('RELEASE_MANAGER_FLUX_HMAC_SECRET') },
   };
-  const merged = deepMerge(deepMerge(fromFile as any, fromEnv), options.overrides ?? {});
+  const merged = deepMerge(
+    deepMerge(fromFile as any, fromEnv),
+    options.overrides ?? {},
+  );
   const parsed = fileSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
-      `Invalid release manager config at '${issue.path.join('.')}': ${issue.message}`,
+      `Invalid release manager config at '${issue.path.join('.')}': ${
+        issue.message
+      }`,
     );
   }
   return resolveConfig(parsed.data);
@@ -224,11 +230,14 @@ export function databaseFromUrl(url: string): DatabaseConfig {
 }
 
 /** Fills defaults into a partial configuration. */
-export function resolveConfig(input: ReleaseManagerConfigInput): ReleaseManagerConfig {
+export function resolveConfig(
+  input: ReleaseManagerConfigInput,
+): ReleaseManagerConfig {
   const dataDir = path.resolve(input.dataDir ?? '.data/release-manager');
   const token = input.auth?.token ?? DEV_TOKEN;
   const environments = input.environments ?? DEFAULT_ENVIRONMENTS;
-  const global = input.globalBranchRestrictions ?? DEFAULT_GLOBAL_BRANCH_RESTRICTIONS;
+  const global =
+    input.globalBranchRestrictions ?? DEFAULT_GLOBAL_BRANCH_RESTRICTIONS;
   for (const r of global) {
     try {
       // eslint-disable-next-line no-new
@@ -253,8 +262,11 @@ export function resolveConfig(input: ReleaseManagerConfigInput): ReleaseManagerC
     configRepo: {
       url: input.configRepo?.url ?? path.join(dataDir, 'config-repo.git'),
       branch: input.configRepo?.branch ?? 'main',
-      workdir: path.resolve(input.configRepo?.workdir ?? path.join(dataDir, 'config-repo')),
-      committerName: input.configRepo?.committerName ?? 'Slipway Release Manager',
+      workdir: path.resolve(
+        input.configRepo?.workdir ?? path.join(dataDir, 'config-repo'),
+      ),
+      committerName:
+        input.configRepo?.committerName ?? 'Slipway Release Manager',
       committerEmail:
         input.configRepo?.committerEmail ?? 'release-manager@slipway.local',
       pushRetries: Number(input.configRepo?.pushRetries ?? 5),
@@ -265,7 +277,9 @@ export function resolveConfig(input: ReleaseManagerConfigInput): ReleaseManagerC
     },
     artifacts: {
       type: 'directory',
-      directory: path.resolve(input.artifacts?.directory ?? path.join(dataDir, 'artifacts')),
+      directory: path.resolve(
+        input.artifacts?.directory ?? path.join(dataDir, 'artifacts'),
+      ),
     },
     database: (input.database as DatabaseConfig | undefined) ?? {
       client: 'better-sqlite3',

@@ -7,7 +7,10 @@
  */
 
 export { startReleaseManager, serve } from './server';
-export type { StartReleaseManagerOptions, RunningReleaseManager } from './server';
+export type {
+  StartReleaseManagerOptions,
+  RunningReleaseManager,
+} from './server';
 export {
   loadConfig,
   resolveConfig,
@@ -15,7 +18,11 @@ export {
   DEFAULT_ENVIRONMENTS,
   DEFAULT_GLOBAL_BRANCH_RESTRICTIONS,
 } from './config';
-export type { ReleaseManagerConfig, ReleaseManagerConfigInput, DatabaseConfig } from './config';
+export type {
+  ReleaseManagerConfig,
+  ReleaseManagerConfigInput,
+  DatabaseConfig,
+} from './config';
 export { artifactIdFor, isDnsLabel, isArtifactId } from './names';
 export { ReleaseManagerClient } from './client';
 export type { ReleaseManagerClientOptions } from './client';

@@ -14,7 +14,9 @@ export function isDnsLabel(value: unknown): value is string {
 /** True when `value` is a valid artifact id (safe as one path segment). */
 export function isArtifactId(value: unknown): value is string {
   return (
-    typeof value === 'string' && ARTIFACT_ID.test(value) && !value.includes('..')
+    typeof value === 'string' &&
+    ARTIFACT_ID.test(value) &&
+    !value.includes('..')
   );
 }
 
@@ -53,7 +55,11 @@ export const MANIFEST_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(ya?ml|json)$/;
  * with every character of the branch that is not alphanumeric, `.` or `_`
  * replaced by `-`.
  */
-export function artifactIdFor(branch: string, appSha: string, planSha: string): string {
+export function artifactIdFor(
+  branch: string,
+  appSha: string,
+  planSha: string,
+): string {
   const b = branch.replace(/[^A-Za-z0-9._]+/g, '-').replace(/^-+|-+$/g, '');
   return `${b}-${appSha.slice(0, 10)}-${planSha.slice(0, 10)}`;
 }

@@ -15,14 +15,44 @@ export interface SeedService {
 
 /** The example services, by team (the catalog's groups). */
 export const SEED_SERVICES: SeedService[] = [
-  { name: 'payment-gateway', team: 'payments', language: 'typescript', prodReplicas: 5 },
+  {
+    name: 'payment-gateway',
+    team: 'payments',
+    language: 'typescript',
+    prodReplicas: 5,
+  },
   { name: 'ledger', team: 'payments', language: 'go', prodReplicas: 3 },
   { name: 'card-service', team: 'payments', language: 'java', prodReplicas: 5 },
-  { name: 'loan-applications', team: 'lending', language: 'kotlin', prodReplicas: 3 },
-  { name: 'credit-scoring', team: 'lending', language: 'python', prodReplicas: 2 },
-  { name: 'customer-profile', team: 'customer-experience', language: 'typescript', prodReplicas: 3 },
-  { name: 'notification-service', team: 'customer-experience', language: 'go', prodReplicas: 2 },
-  { name: 'identity-service', team: 'platform', language: 'go', prodReplicas: 3 },
+  {
+    name: 'loan-applications',
+    team: 'lending',
+    language: 'kotlin',
+    prodReplicas: 3,
+  },
+  {
+    name: 'credit-scoring',
+    team: 'lending',
+    language: 'python',
+    prodReplicas: 2,
+  },
+  {
+    name: 'customer-profile',
+    team: 'customer-experience',
+    language: 'typescript',
+    prodReplicas: 3,
+  },
+  {
+    name: 'notification-service',
+    team: 'customer-experience',
+    language: 'go',
+    prodReplicas: 2,
+  },
+  {
+    name: 'identity-service',
+    team: 'platform',
+    language: 'go',
+    prodReplicas: 3,
+  },
 ];
 
 const PEOPLE: Record<string, Array<{ name: string; email: string }>> = {
@@ -65,24 +95,38 @@ const FEATURES: Record<string, string> = {
 };
 
 /** Services that auto-release `main` to `dev`. */
-export const SEED_AUTO_RELEASE = ['payment-gateway', 'customer-profile', 'identity-service'];
+export const SEED_AUTO_RELEASE = [
+  'payment-gateway',
+  'customer-profile',
+  'identity-service',
+];
 /** The service left mid-rollout in prod (2 of 5 ready). */
-export const SEED_PROGRESSING = { service: 'card-service', environment: 'prod' };
+export const SEED_PROGRESSING = {
+  service: 'card-service',
+  environment: 'prod',
+};
 /** The service left crash-looping in staging. */
-export const SEED_CRASHLOOP = { service: 'notification-service', environment: 'staging' };
+export const SEED_CRASHLOOP = {
+  service: 'notification-service',
+  environment: 'staging',
+};
 
 const ENVS = ['dev', 'staging', 'prod'];
 
-function sha(seed: string) {
-  return createHash('sha1').update(seed).digest('hex');
+function sha(input: string) {
+  return createHash('sha1').update(input).digest('hex');
 }
 
 function replicas(s: SeedService, env: string) {
-  return env === 'prod' ? s.prodReplicas : env === 'staging' ? 2 : 1;
+  if (env === 'prod') return s.prodReplicas;
+  return env === 'staging' ? 2 : 1;
 }
 
 /** Realistic Kubernetes manifests of one artifact, per environment. */
-export function seedManifests(s: SeedService, appSha: string): ArtifactManifests {
+export function seedManifests(
+  s: SeedService,
+  appSha: string,
+): ArtifactManifests {
   const out: ArtifactManifests = {};
   for (const env of ENVS) {
     out[env] = {
@@ -106,7 +150,10 @@ spec:
     spec:
       containers:
         - name: ${s.name}
-          image: registry.slipway.example/${s.team}/${s.name}:${appSha.slice(0, 10)}
+          image: registry.slipway.example/${s.team}/${s.name}:${appSha.slice(
+        0,
+        10,
+      )}
           ports:
             - containerPort: 8080
           env:
@@ -135,7 +182,12 @@ spec:
 }
 
 /** A realistic artifact spec: `n` distinguishes builds; `daysAgo` sets the CI times. */
-export function seedArtifact(s: SeedService, branch: string, n: number, daysAgo: number): ArtifactSpec {
+export function seedArtifact(
+  s: SeedService,
+  branch: string,
+  n: number,
+  daysAgo: number,
+): ArtifactSpec {
   const appSha = sha(`${s.name}-${branch}-${n}`);
   const planSha = sha(`plan-${s.team}-${n}`);
   const people = PEOPLE[s.team];
@@ -143,7 +195,10 @@ export function seedArtifact(s: SeedService, branch: string, n: number, daysAgo:
   const committer = people[(n + 1) % people.length];
   const end = new Date(Date.now() - daysAgo * 86_400_000);
   const start = new Date(end.getTime() - (4 + (n % 5)) * 60_000);
-  const message = branch === 'main' ? MESSAGES[n % MESSAGES.length] : `WIP: ${branch.replace('feature/', '').replace(/-/g, ' ')}`;
+  const message =
+    branch === 'main'
+      ? MESSAGES[n % MESSAGES.length]
+      : `WIP: ${branch.replace('feature/', '').replace(/-/g, ' ')}`;
   const runId = 7_000_000 + (parseInt(appSha.slice(0, 6), 16) % 1_000_000);
   return {
     id: artifactIdFor(branch, appSha, planSha),
@@ -177,24 +232,47 @@ export function seedArtifact(s: SeedService, branch: string, n: number, daysAgo:
       shuttleVersion: '0.24.1',
     },
     stages: [
-      { id: 'build', name: 'Build', data: { image: `registry.slipway.example/${s.team}/${s.name}`, tag: appSha.slice(0, 10), dockerVersion: '27.3.1' } },
+      {
+        id: 'build',
+        name: 'Build',
+        data: {
+          image: `registry.slipway.example/${s.team}/${s.name}`,
+          tag: appSha.slice(0, 10),
+          dockerVersion: '27.3.1',
+        },
+      },
       {
         id: 'test',
         name: 'Test',
         data: {
           url: `https://github.com/slipway-example/${s.name}/actions/runs/${runId}#tests`,
-          results: { passed: 180 + (n * 7) % 60, failed: 0, skipped: n % 4 },
+          results: { passed: 180 + ((n * 7) % 60), failed: 0, skipped: n % 4 },
         },
       },
-      { id: 'push', name: 'Push', data: { image: `registry.slipway.example/${s.team}/${s.name}`, tag: appSha.slice(0, 10), dockerVersion: '27.3.1' } },
+      {
+        id: 'push',
+        name: 'Push',
+        data: {
+          image: `registry.slipway.example/${s.team}/${s.name}`,
+          tag: appSha.slice(0, 10),
+          dockerVersion: '27.3.1',
+        },
+      },
       {
         id: 'snyk-code',
         name: 'Security Scan Code',
         data: {
           snykVersion: '1.1293.1',
-          url: `https://app.snyk.io/org/slipway/project/${sha(s.name).slice(0, 8)}`,
+          url: `https://app.snyk.io/org/slipway/project/${sha(s.name).slice(
+            0,
+            8,
+          )}`,
           language: s.language,
-          vulnerabilities: { high: n % 3 === 0 ? 1 : 0, medium: (n + 1) % 3, low: 2 + (n % 4) },
+          vulnerabilities: {
+            high: n % 3 === 0 ? 1 : 0,
+            medium: (n + 1) % 3,
+            low: 2 + (n % 4),
+          },
         },
       },
       {
@@ -202,7 +280,9 @@ export function seedArtifact(s: SeedService, branch: string, n: number, daysAgo:
         name: 'Security Scan Docker',
         data: {
           snykVersion: '1.1293.1',
-          url: `https://app.snyk.io/org/slipway/project/${sha(`${s.name}-docker`).slice(0, 8)}`,
+          url: `https://app.snyk.io/org/slipway/project/${sha(
+            `${s.name}-docker`,
+          ).slice(0, 8)}`,
           baseImage: 'gcr.io/distroless/base-debian12',
           tag: appSha.slice(0, 10),
           vulnerabilities: { high: 0, medium: n % 2, low: 3 },
@@ -233,58 +313,136 @@ export async function seed(
   const envStatus = new Map<string, Record<string, string>>();
 
   // Services are seeded concurrently (their releases share pushes); each in order.
-  await Promise.all(SEED_SERVICES.map(async s => {
-    const people = PEOPLE[s.team];
-    const releaser = (i: number) => ({ committerName: people[i % 2].name, committerEmail: people[i % 2].email });
-    const main: ArtifactSpec[] = [];
-    for (let n = 1; n <= 4; n++) {
-      const a = seedArtifact(s, 'main', n, 8 - n * 2);
-      await client.createArtifact({ artifact: a, manifests: seedManifests(s, a.application.sha!) });
-      main.push(a);
-    }
-    const feature = seedArtifact(s, FEATURES[s.name], 1, 0.5);
-    await client.createArtifact({ artifact: feature, manifests: seedManifests(s, feature.application.sha!) });
-
-    const rel = async (environment: string, body: Partial<Parameters<ReleaseManagerClient['release']>[0]>, i: number) => {
-      await client.release({ service: s.name, environment, intent: { type: 'ReleaseArtifact' }, ...releaser(i), ...body } as any);
-      releases++;
-    };
-    // History: main builds flow dev → staging → prod.
-    for (let i = 0; i < 3; i++) {
-      await rel('dev', { artifactId: main[i].id }, i);
-      await rel('staging', { intent: { type: 'Promote', promote: { fromEnvironment: 'dev' } } }, i + 1);
-      if (i < 2 || s.name !== SEED_PROGRESSING.service) {
-        await rel('prod', { intent: { type: 'Promote', promote: { fromEnvironment: 'staging' } } }, i);
+  await Promise.all(
+    SEED_SERVICES.map(async s => {
+      const people = PEOPLE[s.team];
+      const releaser = (i: number) => ({
+        committerName: people[i % 2].name,
+        committerEmail: people[i % 2].email,
+      });
+      const main: ArtifactSpec[] = [];
+      for (let n = 1; n <= 4; n++) {
+        const a = seedArtifact(s, 'main', n, 8 - n * 2);
+        await client.createArtifact({
+          artifact: a,
+          manifests: seedManifests(s, a.application.sha!),
+        });
+        main.push(a);
       }
-    }
-    if (s.name === SEED_PROGRESSING.service) {
-      // card-service: the third build is rolling out in prod right now.
-      await rel('prod', { intent: { type: 'Promote', promote: { fromEnvironment: 'staging' } } }, 0);
-    }
-    if (s.name === 'ledger') {
-      // ledger: prod was rolled back to the previous build.
-      await client.rollback({ service: s.name, environment: 'prod', ...releaser(1) });
-      releases++;
-    }
-    // Latest main build in dev, then a feature branch build on top for half of the services.
-    await rel('dev', { artifactId: main[3].id }, 1);
-    if (SEED_SERVICES.indexOf(s) % 2 === 0) {
-      await rel('dev', { intent: { type: 'ReleaseBranch', releaseBranch: { branch: feature.application.branch } } }, 0);
-    }
-    if (SEED_AUTO_RELEASE.includes(s.name)) {
-      await client.applyAutoRelease({ service: s.name, branch: 'main', environment: 'dev', ...releaser(0) });
-      // A fifth main build arrives and is auto-released to dev.
-      const a = seedArtifact(s, 'main', 5, 0.1);
-      const res = await client.createArtifact({ artifact: a, manifests: seedManifests(s, a.application.sha!) });
-      releases += (res.autoReleases ?? []).filter(r => r.commit).length;
-    }
-    if (s.team === 'payments') {
-      await client.applyBranchRestriction({ service: s.name, environment: 'staging', branchRegex: '^(main|release/.*)$', ...releaser(0) });
-    }
-    const status = await client.status(s.name);
-    envStatus.set(s.name, Object.fromEntries(status.environments.filter(e => e.tag).map(e => [e.name, e.tag!])));
-    log(`seed: ${s.name}: ${status.environments.map(e => `${e.name}=${e.tag ?? '-'}`).join(' ')}`);
-  }));
+      const feature = seedArtifact(s, FEATURES[s.name], 1, 0.5);
+      await client.createArtifact({
+        artifact: feature,
+        manifests: seedManifests(s, feature.application.sha!),
+      });
+
+      const rel = async (
+        environment: string,
+        body: Partial<Parameters<ReleaseManagerClient['release']>[0]>,
+        i: number,
+      ) => {
+        await client.release({
+          service: s.name,
+          environment,
+          intent: { type: 'ReleaseArtifact' },
+          ...releaser(i),
+          ...body,
+        } as any);
+        releases++;
+      };
+      // History: main builds flow dev → staging → prod.
+      for (let i = 0; i < 3; i++) {
+        await rel('dev', { artifactId: main[i].id }, i);
+        await rel(
+          'staging',
+          { intent: { type: 'Promote', promote: { fromEnvironment: 'dev' } } },
+          i + 1,
+        );
+        if (i < 2 || s.name !== SEED_PROGRESSING.service) {
+          await rel(
+            'prod',
+            {
+              intent: {
+                type: 'Promote',
+                promote: { fromEnvironment: 'staging' },
+              },
+            },
+            i,
+          );
+        }
+      }
+      if (s.name === SEED_PROGRESSING.service) {
+        // card-service: the third build is rolling out in prod right now.
+        await rel(
+          'prod',
+          {
+            intent: {
+              type: 'Promote',
+              promote: { fromEnvironment: 'staging' },
+            },
+          },
+          0,
+        );
+      }
+      if (s.name === 'ledger') {
+        // ledger: prod was rolled back to the previous build.
+        await client.rollback({
+          service: s.name,
+          environment: 'prod',
+          ...releaser(1),
+        });
+        releases++;
+      }
+      // Latest main build in dev, then a feature branch build on top for half of the services.
+      await rel('dev', { artifactId: main[3].id }, 1);
+      if (SEED_SERVICES.indexOf(s) % 2 === 0) {
+        await rel(
+          'dev',
+          {
+            intent: {
+              type: 'ReleaseBranch',
+              releaseBranch: { branch: feature.application.branch },
+            },
+          },
+          0,
+        );
+      }
+      if (SEED_AUTO_RELEASE.includes(s.name)) {
+        await client.applyAutoRelease({
+          service: s.name,
+          branch: 'main',
+          environment: 'dev',
+          ...releaser(0),
+        });
+        // A fifth main build arrives and is auto-released to dev.
+        const a = seedArtifact(s, 'main', 5, 0.1);
+        const res = await client.createArtifact({
+          artifact: a,
+          manifests: seedManifests(s, a.application.sha!),
+        });
+        releases += (res.autoReleases ?? []).filter(r => r.commit).length;
+      }
+      if (s.team === 'payments') {
+        await client.applyBranchRestriction({
+          service: s.name,
+          environment: 'staging',
+          branchRegex: '^(main|release/.*)$',
+          ...releaser(0),
+        });
+      }
+      const status = await client.status(s.name);
+      envStatus.set(
+        s.name,
+        Object.fromEntries(
+          status.environments.filter(e => e.tag).map(e => [e.name, e.tag!]),
+        ),
+      );
+      log(
+        `seed: ${s.name}: ${status.environments
+          .map(e => `${e.name}=${e.tag ?? '-'}`)
+          .join(' ')}`,
+      );
+    }),
+  );
 
   // Rollout states reported by the daemon.
   for (const s of SEED_SERVICES) {
@@ -293,12 +451,34 @@ export async function seed(
       const artifactId = running[env];
       if (!artifactId) continue;
       const desired = replicas(s, env);
-      if (s.name === SEED_PROGRESSING.service && env === SEED_PROGRESSING.environment) {
-        await client.daemonDeploy({ name: s.name, namespace: s.team, resourceType: 'Deployment', availablePods: 2, replicas: desired, artifactId, environment: env });
+      if (
+        s.name === SEED_PROGRESSING.service &&
+        env === SEED_PROGRESSING.environment
+      ) {
+        await client.daemonDeploy({
+          name: s.name,
+          namespace: s.team,
+          resourceType: 'Deployment',
+          availablePods: 2,
+          replicas: desired,
+          artifactId,
+          environment: env,
+        });
         continue;
       }
-      if (s.name === SEED_CRASHLOOP.service && env === SEED_CRASHLOOP.environment) {
-        await client.daemonDeploy({ name: s.name, namespace: s.team, resourceType: 'Deployment', availablePods: 0, replicas: desired, artifactId, environment: env });
+      if (
+        s.name === SEED_CRASHLOOP.service &&
+        env === SEED_CRASHLOOP.environment
+      ) {
+        await client.daemonDeploy({
+          name: s.name,
+          namespace: s.team,
+          resourceType: 'Deployment',
+          availablePods: 0,
+          replicas: desired,
+          artifactId,
+          environment: env,
+        });
         await client.daemonPodError({
           podName: `${s.name}-7d9f8c6b5-x2k4q`,
           namespace: s.team,
@@ -308,9 +488,10 @@ export async function seed(
             {
               name: s.name,
               type: 'CrashLoopBackOff',
-              message: 'back-off 2m40s restarting failed container=notification-service pod=notification-service-7d9f8c6b5-x2k4q',
+              message:
+                'back-off 2m40s restarting failed container=notification-service pod=notification-service-7d9f8c6b5-x2k4q',
               logs: [
-                '2026-11-21T08:14:02Z INFO  starting notification-service version=' + artifactId,
+                `2026-11-21T08:14:02Z INFO  starting notification-service version=${artifactId}`,
                 '2026-11-21T08:14:02Z INFO  connecting to kafka brokers=kafka-0.kafka:9092',
                 '2026-11-21T08:14:03Z INFO  loading templates from /etc/notification/templates',
                 '2026-11-21T08:14:03Z ERROR config: required variable SMTP_RELAY_HOST is not set',
@@ -321,7 +502,15 @@ export async function seed(
         });
         continue;
       }
-      await client.daemonDeploy({ name: s.name, namespace: s.team, resourceType: 'Deployment', availablePods: desired, replicas: desired, artifactId, environment: env });
+      await client.daemonDeploy({
+        name: s.name,
+        namespace: s.team,
+        resourceType: 'Deployment',
+        availablePods: desired,
+        replicas: desired,
+        artifactId,
+        environment: env,
+      });
     }
   }
   log(`seed: ${releases} releases for ${SEED_SERVICES.length} services`);

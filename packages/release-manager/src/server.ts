@@ -35,7 +35,10 @@ export interface StartReleaseManagerOptions {
   /** Database; default SQLite at `<dataDir>/release-manager.sqlite`. */
   database?: DatabaseConfig;
   /** Global branch restrictions; default `prod` only from `^(main|master)$`. */
-  globalBranchRestrictions?: Array<{ environment: string; branchRegex: string }>;
+  globalBranchRestrictions?: Array<{
+    environment: string;
+    branchRegex: string;
+  }>;
   /** Shared secret of Flux's `generic-hmac` provider. */
   fluxHmacSecret?: string;
   /** Any other configuration key (see the README); wins over the options above. */
@@ -80,6 +83,8 @@ export async function serve(
   }
   const artifacts = new DirectoryArtifactStore(config.artifacts.directory);
   const manager = new ReleaseManager(config, repo, artifacts, db, metrics);
+  // Builds the index and warms the release-info cache (one walk of the history).
+  await manager.warmUp();
 
   const app = express();
   app.disable('x-powered-by');
@@ -94,14 +99,19 @@ export async function serve(
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const host =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? 'localhost'
+      : config.host;
   const url = `http://${host}:${port}`;
   if (!config.baseUrl) config.baseUrl = url;
 
   let poll: NodeJS.Timeout | undefined;
   if (config.configRepo.pollIntervalSeconds > 0) {
     poll = setInterval(() => {
-      repo.pollOnce().catch(e => logger?.error(`config repo poll failed: ${e.message}`));
+      repo
+        .pollOnce()
+        .catch(e => logger?.error(`config repo poll failed: ${e.message}`));
     }, config.configRepo.pollIntervalSeconds * 1000);
     poll.unref();
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { auth, jane, push, Running, start } from './helpers';
+import { auth, jane, push, Running, start } from '../__testUtils__/helpers';
 import { ArtifactSpec } from '../http/types';
 
 /**
@@ -12,7 +12,10 @@ describe('release manager: concurrent releases', () => {
   let b: Running;
   beforeAll(async () => {
     a = await start();
-    b = await start({ configRepo: { url: a.config.configRepo.url }, artifacts: { directory: a.config.artifacts.directory } });
+    b = await start({
+      configRepo: { url: a.config.configRepo.url },
+      artifacts: { directory: a.config.artifacts.directory },
+    });
   });
   afterAll(async () => {
     await b.stop();
@@ -28,11 +31,19 @@ describe('release manager: concurrent releases', () => {
       artifacts.set(s, list);
     }
     const before = a.git('rev-parse', 'main').trim();
-    const requests = [] as Array<{ service: string; artifactId: string; server: Running }>;
+    const requests = [] as Array<{
+      service: string;
+      artifactId: string;
+      server: Running;
+    }>;
     for (let round = 0; round < 6; round++) {
       for (const [i, s] of services.entries()) {
         const list = artifacts.get(s)!;
-        requests.push({ service: s, artifactId: list[(round + i) % 3].id, server: (round + i) % 2 ? a : b });
+        requests.push({
+          service: s,
+          artifactId: list[(round + i) % 3].id,
+          server: (round + i) % 2 ? a : b,
+        });
       }
     }
     const responses = await Promise.all(
@@ -41,14 +52,21 @@ describe('release manager: concurrent releases', () => {
           .http()
           .post('/release')
           .set(auth)
-          .send({ service: r.service, environment: 'dev', artifactId: r.artifactId, intent: { type: 'ReleaseArtifact' }, ...jane }),
+          .send({
+            service: r.service,
+            environment: 'dev',
+            artifactId: r.artifactId,
+            intent: { type: 'ReleaseArtifact' },
+            ...jane,
+          }),
       ),
     );
     expect(responses).toHaveLength(60);
     for (const res of responses) expect([200]).toContain(res.status);
     const accepted = responses.filter(r => r.body.commit);
     const unchanged = responses.filter(r => !r.body.commit);
-    for (const r of unchanged) expect(r.body.status).toBe('Environment is already up-to-date');
+    for (const r of unchanged)
+      expect(r.body.status).toBe('Environment is already up-to-date');
 
     // Every accepted release is one distinct commit carrying its artifact, touching only its service.
     const log = a
@@ -58,22 +76,38 @@ describe('release manager: concurrent releases', () => {
       .filter(Boolean)
       .map(rec => {
         const [sha, body] = rec.split('\x1f');
-        return { sha, service: /Service: (.*)/.exec(body)![1], artifactId: /Artifact-ID: (.*)/.exec(body)![1] };
+        return {
+          sha,
+          service: /Service: (.*)/.exec(body)![1],
+          artifactId: /Artifact-ID: (.*)/.exec(body)![1],
+        };
       });
     expect(log).toHaveLength(accepted.length);
     const bySha = new Map(log.map(c => [c.sha, c]));
-    expect(new Set(accepted.map(r => r.body.commit)).size).toBe(accepted.length);
+    expect(new Set(accepted.map(r => r.body.commit)).size).toBe(
+      accepted.length,
+    );
     for (const r of accepted) {
       const c = bySha.get(r.body.commit);
       expect(c).toBeDefined();
-      expect(c).toMatchObject({ service: r.body.service, artifactId: r.body.releaseId });
-      const files = a.git('show', '--name-only', '--format=', r.body.commit).trim().split('\n');
-      for (const f of files) expect(f.startsWith(`dev/releases/payments/${r.body.service}/`)).toBe(true);
+      expect(c).toMatchObject({
+        service: r.body.service,
+        artifactId: r.body.releaseId,
+      });
+      const files = a
+        .git('show', '--name-only', '--format=', r.body.commit)
+        .trim()
+        .split('\n');
+      for (const f of files)
+        expect(f.startsWith(`dev/releases/payments/${r.body.service}/`)).toBe(
+          true,
+        );
     }
     // Consecutive commits of one service never repeat the artifact (an unchanged release makes none).
     for (const s of services) {
       const mine = log.filter(c => c.service === s).reverse();
-      for (let i = 1; i < mine.length; i++) expect(mine[i].artifactId).not.toBe(mine[i - 1].artifactId);
+      for (let i = 1; i < mine.length; i++)
+        expect(mine[i].artifactId).not.toBe(mine[i - 1].artifactId);
     }
 
     // The final state is the newest commit's artifact, on both servers and in the repo.
@@ -81,9 +115,11 @@ describe('release manager: concurrent releases', () => {
     await b.manager.repo.sync();
     for (const s of services) {
       const newest = log.find(c => c.service === s);
-      const expected = newest?.artifactId;
-      const file = JSON.parse(a.git('show', `main:dev/releases/payments/${s}/artifact.json`));
-      if (expected) expect(file.id).toBe(expected);
+      expect(newest).toBeDefined();
+      const file = JSON.parse(
+        a.git('show', `main:dev/releases/payments/${s}/artifact.json`),
+      );
+      expect(file.id).toBe(newest!.artifactId);
       for (const server of [a, b]) {
         const st = await server.http().get(`/status?service=${s}`).set(auth);
         expect(st.body.dev.tag).toBe(file.id);
@@ -91,7 +127,12 @@ describe('release manager: concurrent releases', () => {
     }
     // The working copies are clean.
     for (const server of [a, b]) {
-      expect(execFileSync('git', ['status', '--porcelain'], { cwd: server.config.configRepo.workdir, encoding: 'utf8' })).toBe('');
+      expect(
+        execFileSync('git', ['status', '--porcelain'], {
+          cwd: server.config.configRepo.workdir,
+          encoding: 'utf8',
+        }),
+      ).toBe('');
     }
   });
 });

@@ -1,10 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { auth, push, release, Running, start, subjects } from './helpers';
+import {
+  auth,
+  push,
+  release,
+  Running,
+  start,
+  subjects,
+} from '../__testUtils__/helpers';
 
 function workingCopyClean(rm: Running) {
-  return execFileSync('git', ['status', '--porcelain'], { cwd: rm.config.configRepo.workdir, encoding: 'utf8' }).trim() === '';
+  return (
+    execFileSync('git', ['status', '--porcelain'], {
+      cwd: rm.config.configRepo.workdir,
+      encoding: 'utf8',
+    }).trim() === ''
+  );
 }
 
 describe('release manager: config repo faults', () => {
@@ -19,12 +31,24 @@ describe('release manager: config repo faults', () => {
   it('answers 503 while the remote is unreachable, stays clean, and releases once it is back', async () => {
     const a = await push(rm, 'svc-fault');
     const b = await push(rm, 'svc-fault');
-    expect((await release(rm, { service: 'svc-fault', environment: 'dev', artifactId: a.id })).status).toBe(200);
+    expect(
+      (
+        await release(rm, {
+          service: 'svc-fault',
+          environment: 'dev',
+          artifactId: a.id,
+        })
+      ).status,
+    ).toBe(200);
     const bare = rm.config.configRepo.url;
     const away = `${bare}.away`;
     fs.renameSync(bare, away);
     try {
-      const res = await release(rm, { service: 'svc-fault', environment: 'dev', artifactId: b.id });
+      const res = await release(rm, {
+        service: 'svc-fault',
+        environment: 'dev',
+        artifactId: b.id,
+      });
       expect(res.status).toBe(503);
       expect(res.body.status).toBe(503);
       expect(res.body.message).toMatch(/unreachable|cannot|refused/);
@@ -33,7 +57,13 @@ describe('release manager: config repo faults', () => {
         .http()
         .patch('/policies/auto-release')
         .set(auth)
-        .send({ service: 'svc-fault', branch: 'main', environment: 'dev', committerName: 'J', committerEmail: 'j@x.io' });
+        .send({
+          service: 'svc-fault',
+          branch: 'main',
+          environment: 'dev',
+          committerName: 'J',
+          committerEmail: 'j@x.io',
+        });
       expect(pol.status).toBe(503);
       // Reads keep working from the last known state.
       const st = await rm.http().get('/status?service=svc-fault').set(auth);
@@ -41,7 +71,11 @@ describe('release manager: config repo faults', () => {
     } finally {
       fs.renameSync(away, bare);
     }
-    const again = await release(rm, { service: 'svc-fault', environment: 'dev', artifactId: b.id });
+    const again = await release(rm, {
+      service: 'svc-fault',
+      environment: 'dev',
+      artifactId: b.id,
+    });
     expect(again.status).toBe(200);
     expect(again.body.releaseId).toBe(b.id);
     expect(subjects(rm)[0]).toBe(`[dev/svc-fault] release ${b.id}`);
@@ -51,37 +85,75 @@ describe('release manager: config repo faults', () => {
   it('answers 503 when the remote rejects the push, leaves no local commit behind, and recovers', async () => {
     const a = await push(rm, 'svc-reject');
     const hook = path.join(rm.config.configRepo.url, 'hooks', 'pre-receive');
-    fs.writeFileSync(hook, '#!/bin/sh\necho "protected branch: pushes are frozen" >&2\nexit 1\n', { mode: 0o755 });
+    fs.writeFileSync(
+      hook,
+      '#!/bin/sh\necho "protected branch: pushes are frozen" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
     const head = rm.git('rev-parse', 'main').trim();
-    const res = await release(rm, { service: 'svc-reject', environment: 'dev', artifactId: a.id });
+    const res = await release(rm, {
+      service: 'svc-reject',
+      environment: 'dev',
+      artifactId: a.id,
+    });
     expect(res.status).toBe(503);
     expect(res.body.message).toContain('refused the push');
     expect(rm.git('rev-parse', 'main').trim()).toBe(head);
     expect(workingCopyClean(rm)).toBe(true);
-    const local = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: rm.config.configRepo.workdir, encoding: 'utf8' }).trim();
+    const local = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: rm.config.configRepo.workdir,
+      encoding: 'utf8',
+    }).trim();
     expect(local).toBe(head);
     const st = await rm.http().get('/status?service=svc-reject').set(auth);
     expect(st.body.dev.tag).toBeUndefined();
 
     fs.rmSync(hook);
-    const ok = await release(rm, { service: 'svc-reject', environment: 'dev', artifactId: a.id });
+    const ok = await release(rm, {
+      service: 'svc-reject',
+      environment: 'dev',
+      artifactId: a.id,
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('');
   });
 
   it('picks up commits other writers pushed', async () => {
     const a = await push(rm, 'svc-external');
-    await release(rm, { service: 'svc-external', environment: 'dev', artifactId: a.id });
+    await release(rm, {
+      service: 'svc-external',
+      environment: 'dev',
+      artifactId: a.id,
+    });
     // Someone else pushes to the config repo.
     const other = path.join(rm.dataDir, 'other-clone');
     execFileSync('git', ['clone', '-q', rm.config.configRepo.url, other]);
     fs.writeFileSync(path.join(other, 'NOTES.md'), 'hello\n');
     execFileSync('git', ['add', 'NOTES.md'], { cwd: other });
-    execFileSync('git', ['-c', 'user.name=Other', '-c', 'user.email=o@x.io', 'commit', '-qm', 'notes'], { cwd: other });
+    execFileSync(
+      'git',
+      [
+        '-c',
+        'user.name=Other',
+        '-c',
+        'user.email=o@x.io',
+        'commit',
+        '-qm',
+        'notes',
+      ],
+      { cwd: other },
+    );
     execFileSync('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: other });
     const b = await push(rm, 'svc-external');
-    const res = await release(rm, { service: 'svc-external', environment: 'dev', artifactId: b.id });
+    const res = await release(rm, {
+      service: 'svc-external',
+      environment: 'dev',
+      artifactId: b.id,
+    });
     expect(res.status).toBe(200);
-    expect(subjects(rm).slice(0, 2)).toEqual([`[dev/svc-external] release ${b.id}`, 'notes']);
+    expect(subjects(rm).slice(0, 2)).toEqual([
+      `[dev/svc-external] release ${b.id}`,
+      'notes',
+    ]);
   });
 });

@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { auth, jane, push, release, Running, start, subjects } from './helpers';
+import {
+  auth,
+  jane,
+  push,
+  release,
+  Running,
+  start,
+  subjects,
+} from '../__testUtils__/helpers';
 
 describe('release manager: release and status', () => {
   let rm: Running;
@@ -14,7 +22,11 @@ describe('release manager: release and status', () => {
   it('releases an artifact into the config repo as one commit and reads status back from git', async () => {
     const a = await push(rm, 'payment-gateway');
     const before = subjects(rm).length;
-    const res = await release(rm, { service: 'payment-gateway', environment: 'dev', artifactId: a.id });
+    const res = await release(rm, {
+      service: 'payment-gateway',
+      environment: 'dev',
+      artifactId: a.id,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       service: 'payment-gateway',
@@ -43,7 +55,10 @@ describe('release manager: release and status', () => {
       ]),
     );
 
-    const status = await rm.http().get('/status?service=payment-gateway').set(auth);
+    const status = await rm
+      .http()
+      .get('/status?service=payment-gateway')
+      .set(auth);
     expect(status.status).toBe(200);
     expect(status.body.dev).toMatchObject({
       name: 'dev',
@@ -59,16 +74,30 @@ describe('release manager: release and status', () => {
       lowVulnerabilities: 3,
       buildUrl: a.ci!.jobUrl,
     });
-    expect(status.body.environments.map((e: any) => e.name)).toEqual(['dev', 'staging', 'prod']);
+    expect(status.body.environments.map((e: any) => e.name)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
     expect(status.body.prod.tag).toBeUndefined();
-    expect(fs.existsSync(path.join(rm.dataDir, 'release-manager.sqlite'))).toBe(true);
+    expect(fs.existsSync(path.join(rm.dataDir, 'release-manager.sqlite'))).toBe(
+      true,
+    );
   });
 
   it('answers an unchanged release without a commit', async () => {
     const a = await push(rm, 'ledger');
-    await release(rm, { service: 'ledger', environment: 'dev', artifactId: a.id });
+    await release(rm, {
+      service: 'ledger',
+      environment: 'dev',
+      artifactId: a.id,
+    });
     const n = subjects(rm).length;
-    const res = await release(rm, { service: 'ledger', environment: 'dev', artifactId: a.id });
+    const res = await release(rm, {
+      service: 'ledger',
+      environment: 'dev',
+      artifactId: a.id,
+    });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('Environment is already up-to-date');
     expect(subjects(rm)).toHaveLength(n);
@@ -77,8 +106,15 @@ describe('release manager: release and status', () => {
   it('requires the bearer token', async () => {
     const res = await rm.http().get('/status?service=x');
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ status: 401, message: 'please provide a valid authentication token' });
-    const wrong = await rm.http().post('/release').set({ authorization: 'Bearer nope' }).send({ ...jane });
+    expect(res.body).toEqual({
+      status: 401,
+      message: 'please provide a valid authentication token',
+    });
+    const wrong = await rm
+      .http()
+      .post('/release')
+      .set({ authorization: 'Bearer nope' })
+      .send({ ...jane });
     expect(wrong.status).toBe(401);
   });
 });

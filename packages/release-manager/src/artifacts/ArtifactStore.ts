@@ -16,19 +16,33 @@ export interface StoredArtifact {
  */
 export interface ArtifactStore {
   /** Stores (or replaces) an artifact. Names must already be validated. */
-  put(spec: ArtifactSpec, manifests: ArtifactManifests): Promise<StoredArtifact>;
+  put(
+    spec: ArtifactSpec,
+    manifests: ArtifactManifests,
+  ): Promise<StoredArtifact>;
   /** Stores a spec whose manifests arrive later through {@link ArtifactStore.putManifests}. */
   putSpec(spec: ArtifactSpec): Promise<void>;
   /** Stores the manifests of an artifact created with {@link ArtifactStore.putSpec}. */
-  putManifests(service: string, id: string, manifests: ArtifactManifests): Promise<StoredArtifact>;
+  putManifests(
+    service: string,
+    id: string,
+    manifests: ArtifactManifests,
+  ): Promise<StoredArtifact>;
   /** The artifact, or undefined when unknown (or its manifests never arrived). */
   get(service: string, id: string): Promise<StoredArtifact | undefined>;
   /** Spec of an artifact created but waiting for its manifests. */
   getPending(service: string, id: string): Promise<ArtifactSpec | undefined>;
   /** Manifests of one environment: file name → content; undefined when the artifact has none for it. */
-  getManifests(service: string, id: string, environment: string): Promise<Record<string, string> | undefined>;
+  getManifests(
+    service: string,
+    id: string,
+    environment: string,
+  ): Promise<Record<string, string> | undefined>;
   /** Artifacts of a service, newest first, optionally of one branch. */
-  list(service: string, options?: { branch?: string; limit?: number }): Promise<StoredArtifact[]>;
+  list(
+    service: string,
+    options?: { branch?: string; limit?: number },
+  ): Promise<StoredArtifact[]>;
   /** Services with at least one artifact. */
   services(): Promise<string[]>;
 }
@@ -60,18 +74,30 @@ export class DirectoryArtifactStore implements ArtifactStore {
     return path.join(this.dir, service, id);
   }
 
-  async put(spec: ArtifactSpec, manifests: ArtifactManifests): Promise<StoredArtifact> {
+  async put(
+    spec: ArtifactSpec,
+    manifests: ArtifactManifests,
+  ): Promise<StoredArtifact> {
     const target = this.artifactDir(spec.service, spec.id);
-    const tmp = `${target}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const tmp = `${target}.tmp-${process.pid}-${Date.now()}-${Math.random()
+      .toString(36)
+      .slice(2)}`;
     await fs.mkdir(tmp, { recursive: true });
     const createdAt = this.nextTimestamp();
-    await fs.writeFile(path.join(tmp, 'artifact.json'), `${JSON.stringify(spec, null, 2)}\n`);
-    await fs.writeFile(path.join(tmp, 'meta.json'), JSON.stringify({ createdAt }));
+    await fs.writeFile(
+      path.join(tmp, 'artifact.json'),
+      `${JSON.stringify(spec, null, 2)}\n`,
+    );
+    await fs.writeFile(
+      path.join(tmp, 'meta.json'),
+      JSON.stringify({ createdAt }),
+    );
     for (const [env, files] of Object.entries(manifests)) {
       if (!isDnsLabel(env)) throw new Error(`invalid environment ${env}`);
       await fs.mkdir(path.join(tmp, 'manifests', env), { recursive: true });
       for (const [name, content] of Object.entries(files)) {
-        if (!MANIFEST_FILE.test(name)) throw new Error(`invalid manifest file name ${name}`);
+        if (!MANIFEST_FILE.test(name))
+          throw new Error(`invalid manifest file name ${name}`);
         await fs.writeFile(path.join(tmp, 'manifests', env, name), content);
       }
     }
@@ -83,27 +109,40 @@ export class DirectoryArtifactStore implements ArtifactStore {
 
   async putSpec(spec: ArtifactSpec): Promise<void> {
     const dir = path.join(this.dir, '.pending', spec.service);
-    if (!isDnsLabel(spec.service) || !isArtifactId(spec.id)) throw new Error('invalid artifact');
+    if (!isDnsLabel(spec.service) || !isArtifactId(spec.id))
+      throw new Error('invalid artifact');
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, `${spec.id}.json`), JSON.stringify(spec));
   }
 
-  async getPending(service: string, id: string): Promise<ArtifactSpec | undefined> {
+  async getPending(
+    service: string,
+    id: string,
+  ): Promise<ArtifactSpec | undefined> {
     if (!isDnsLabel(service) || !isArtifactId(id)) return undefined;
     try {
       return JSON.parse(
-        await fs.readFile(path.join(this.dir, '.pending', service, `${id}.json`), 'utf8'),
+        await fs.readFile(
+          path.join(this.dir, '.pending', service, `${id}.json`),
+          'utf8',
+        ),
       );
     } catch {
       return undefined;
     }
   }
 
-  async putManifests(service: string, id: string, manifests: ArtifactManifests): Promise<StoredArtifact> {
+  async putManifests(
+    service: string,
+    id: string,
+    manifests: ArtifactManifests,
+  ): Promise<StoredArtifact> {
     const spec = await this.getPending(service, id);
     if (!spec) throw new Error(`no pending artifact ${service}/${id}`);
     const stored = await this.put(spec, manifests);
-    await fs.rm(path.join(this.dir, '.pending', service, `${id}.json`), { force: true });
+    await fs.rm(path.join(this.dir, '.pending', service, `${id}.json`), {
+      force: true,
+    });
     return stored;
   }
 
@@ -124,7 +163,11 @@ export class DirectoryArtifactStore implements ArtifactStore {
 
   async getManifests(service: string, id: string, environment: string) {
     if (!isDnsLabel(environment)) return undefined;
-    const dir = path.join(this.artifactDir(service, id), 'manifests', environment);
+    const dir = path.join(
+      this.artifactDir(service, id),
+      'manifests',
+      environment,
+    );
     let names: string[];
     try {
       names = (await fs.readdir(dir)).filter(n => MANIFEST_FILE.test(n)).sort();
@@ -133,7 +176,8 @@ export class DirectoryArtifactStore implements ArtifactStore {
     }
     if (!names.length) return undefined;
     const out: Record<string, string> = {};
-    for (const n of names) out[n] = await fs.readFile(path.join(dir, n), 'utf8');
+    for (const n of names)
+      out[n] = await fs.readFile(path.join(dir, n), 'utf8');
     return out;
   }
 
@@ -152,11 +196,12 @@ export class DirectoryArtifactStore implements ArtifactStore {
       const loaded = await Promise.all(ids.map(id => this.get(service, id)));
       all = loaded
         .filter((a): a is StoredArtifact => Boolean(a))
-        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       this.cache.set(service, all);
     }
     let out = all;
-    if (options?.branch) out = out.filter(a => a.spec.application?.branch === options.branch);
+    if (options?.branch)
+      out = out.filter(a => a.spec.application?.branch === options.branch);
     return options?.limit ? out.slice(0, options.limit) : out;
   }
 

@@ -51,7 +51,8 @@ export class Database {
     const knex = knexFactory({
       client: config.client,
       connection:
-        config.client === 'better-sqlite3' && typeof config.connection === 'string'
+        config.client === 'better-sqlite3' &&
+        typeof config.connection === 'string'
           ? { filename: config.connection }
           : (config.connection as any),
       useNullAsDefault: config.client === 'better-sqlite3',
@@ -116,13 +117,21 @@ export class Database {
    * Runs `fn` holding the named lock, shared by every process on this database
    * (a row in `rm_locks` with a lease of `leaseMs`, taken over when expired).
    */
-  async withLock<T>(name: string, fn: () => Promise<T>, leaseMs = 60_000): Promise<T> {
+  async withLock<T>(
+    name: string,
+    fn: () => Promise<T>,
+    leaseMs = 60_000,
+  ): Promise<T> {
     const k = this.knex;
     for (let i = 0; ; i++) {
       const now = Date.now();
       let got = false;
       try {
-        await k('rm_locks').insert({ name, owner: this.owner, expires_at: now + leaseMs });
+        await k('rm_locks').insert({
+          name,
+          owner: this.owner,
+          expires_at: now + leaseMs,
+        });
         got = true;
       } catch {
         const n = await k('rm_locks')
@@ -163,7 +172,11 @@ export class Database {
   }
 
   /** The latest rollout events of a service in an environment, newest first. */
-  async rolloutEvents(environment: string, service: string, limit = 50): Promise<RolloutEventRow[]> {
+  async rolloutEvents(
+    environment: string,
+    service: string,
+    limit = 50,
+  ): Promise<RolloutEventRow[]> {
     return this.knex('rm_rollout_events')
       .where({ environment, service })
       .orderBy('id', 'desc')

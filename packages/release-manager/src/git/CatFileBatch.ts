@@ -21,7 +21,9 @@ export class CatFileBatch {
   private start() {
     const proc = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd });
     proc.stdout.on('data', (chunk: Buffer) => {
-      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.buffer = this.buffer.length
+        ? Buffer.concat([this.buffer, chunk])
+        : chunk;
       this.drain();
     });
     const fail = (error: Error) => {
@@ -30,7 +32,9 @@ export class CatFileBatch {
       for (const p of this.pending.splice(0)) p.reject(error);
     };
     proc.on('error', fail);
-    proc.on('exit', code => fail(new Error(`git cat-file exited with ${code}`)));
+    proc.on('exit', code =>
+      fail(new Error(`git cat-file exited with ${code}`)),
+    );
     proc.stdin.on('error', fail);
     this.proc = proc;
     return proc;
@@ -70,7 +74,9 @@ export class CatFileBatch {
       const parts = header.split(' ');
       const size = Number(parts[2]);
       if (!Number.isFinite(size)) {
-        this.pending.shift()!.reject(new Error(`unexpected cat-file header: ${header}`));
+        this.pending
+          .shift()!
+          .reject(new Error(`unexpected cat-file header: ${header}`));
         this.buffer = this.buffer.subarray(nl + 1);
         continue;
       }

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { simpleGit, SimpleGit } from 'simple-git';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { CatFileBatch } from './CatFileBatch';
@@ -84,7 +86,11 @@ export interface ConfigRepoOptions {
   maxBatch?: number;
 }
 
-const NON_FAST_FORWARD = /non-fast-forward|\[rejected\].*(fetch first|stale info)|failed to update ref|cannot lock ref|Updates were rejected because/i;
+/** ASCII unit separator, between the fields of `git log` output. */
+const US = '\x1f';
+
+const NON_FAST_FORWARD =
+  /non-fast-forward|\[rejected\].*(fetch first|stale info)|failed to update ref|cannot lock ref|Updates were rejected because/i;
 
 /**
  * The GitOps config repository, through the system `git` (simple-git): a
@@ -102,7 +108,8 @@ export class ConfigRepo {
   private readonly queue: QueuedWrite[] = [];
   private running = false;
   private headSha = '';
-  private readonly listeners: Array<(head: string, external: boolean) => void> = [];
+  private readonly listeners: Array<(head: string, external: boolean) => void> =
+    [];
   private closed = false;
 
   constructor(private readonly options: ConfigRepoOptions) {
@@ -124,7 +131,10 @@ export class ConfigRepo {
   }
 
   private wd(): SimpleGit {
-    const g = simpleGit({ baseDir: this.options.workdir, maxConcurrentProcesses: 8 });
+    const g = simpleGit({
+      baseDir: this.options.workdir,
+      maxConcurrentProcesses: 8,
+    });
     return this.withAuth(g);
   }
 
@@ -199,7 +209,9 @@ export class ConfigRepo {
     const remoteHead = await this.revParse(`refs/remotes/origin/${branch}`);
     if (!remoteHead) {
       // An empty remote: create the first commit.
-      await g.raw(['checkout', '-q', '--orphan', branch]).catch(() => undefined);
+      await g
+        .raw(['checkout', '-q', '--orphan', branch])
+        .catch(() => undefined);
       await fs.writeFile(
         path.join(workdir, 'README.md'),
         [
@@ -213,17 +225,37 @@ export class ConfigRepo {
         ].join('\n'),
       );
       await g.raw(['add', 'README.md']);
-      await g.raw(['commit', '-q', '--no-verify', '-m', 'Initialize config repository']);
+      await g.raw([
+        'commit',
+        '-q',
+        '--no-verify',
+        '-m',
+        'Initialize config repository',
+      ]);
       try {
-        await g.raw([...this.authArgs(), 'push', '-q', 'origin', `HEAD:refs/heads/${branch}`]);
+        await g.raw([
+          ...this.authArgs(),
+          'push',
+          '-q',
+          'origin',
+          `HEAD:refs/heads/${branch}`,
+        ]);
       } catch (error) {
         throw new ServiceUnavailableError(
-          `config repo ${redact(url)} refused the first commit: ${firstLine(error)}`,
+          `config repo ${redact(url)} refused the first commit: ${firstLine(
+            error,
+          )}`,
         );
       }
       await g.raw([...this.authArgs(), 'fetch', '-q', 'origin']);
     }
-    await g.raw(['checkout', '-q', '-B', branch, `refs/remotes/origin/${branch}`]);
+    await g.raw([
+      'checkout',
+      '-q',
+      '-B',
+      branch,
+      `refs/remotes/origin/${branch}`,
+    ]);
     await g.raw(['reset', '-q', '--hard', `refs/remotes/origin/${branch}`]);
     await g.raw(['clean', '-qfd']);
     this.headSha = (await this.revParse('HEAD'))!;
@@ -240,7 +272,12 @@ export class ConfigRepo {
 
   private async revParse(ref: string): Promise<string | undefined> {
     try {
-      const out = await this.wd().raw(['rev-parse', '--verify', '-q', `${ref}^{commit}`]);
+      const out = await this.wd().raw([
+        'rev-parse',
+        '--verify',
+        '-q',
+        `${ref}^{commit}`,
+      ]);
       return out.trim() || undefined;
     } catch {
       return undefined;
@@ -250,7 +287,9 @@ export class ConfigRepo {
   /** Reads a ref from its loose file (fast path), else through `git rev-parse`. */
   private async readRef(ref: string): Promise<string | undefined> {
     try {
-      const text = (await fs.readFile(path.join(this.options.workdir, '.git', ref), 'utf8')).trim();
+      const text = (
+        await fs.readFile(path.join(this.options.workdir, '.git', ref), 'utf8')
+      ).trim();
       if (/^[0-9a-f]{40}$/.test(text)) return text;
     } catch {
       // packed or missing: ask git
@@ -273,7 +312,13 @@ export class ConfigRepo {
     const { branch, url } = this.options;
     const g = this.wd();
     try {
-      await g.raw([...this.authArgs(), 'fetch', '-q', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+      await g.raw([
+        ...this.authArgs(),
+        'fetch',
+        '-q',
+        'origin',
+        `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+      ]);
     } catch (error) {
       throw new ServiceUnavailableError(
         `config repo ${redact(url)} is unreachable: ${firstLine(error)}`,
@@ -316,7 +361,9 @@ export class ConfigRepo {
    */
   write<T>(op: WriteOperation<T>): Promise<WriteOutcome<T>> {
     if (this.closed) {
-      return Promise.reject(new ServiceUnavailableError('release manager is stopping'));
+      return Promise.reject(
+        new ServiceUnavailableError('release manager is stopping'),
+      );
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
@@ -367,12 +414,18 @@ export class ConfigRepo {
               'commit',
               '-q',
               '--no-verify',
-              `--author=${sanitize(commit.author.name)} <${sanitize(commit.author.email)}>`,
+              `--author=${sanitize(commit.author.name)} <${sanitize(
+                commit.author.email,
+              )}>`,
               '-m',
               commit.message,
             ]);
           } catch (error) {
-            if (/nothing to commit|nothing added to commit|no changes added/i.test(String((error as Error)?.message))) {
+            if (
+              /nothing to commit|nothing added to commit|no changes added/i.test(
+                String((error as Error)?.message),
+              )
+            ) {
               outcomes.set(w, { result });
               continue;
             }
@@ -390,13 +443,23 @@ export class ConfigRepo {
       }
       if (committed) {
         try {
-          await g.raw([...this.authArgs(), 'push', '-q', '--porcelain', 'origin', `HEAD:refs/heads/${branch}`]);
+          await g.raw([
+            ...this.authArgs(),
+            'push',
+            '-q',
+            '--porcelain',
+            'origin',
+            `HEAD:refs/heads/${branch}`,
+          ]);
         } catch (error) {
           // Back to the last known remote state: the working copy stays clean.
           await g.raw(['reset', '-q', '--hard', base]);
           await g.raw(['clean', '-qfd']);
           const msg = String((error as Error)?.message ?? error);
-          if (NON_FAST_FORWARD.test(msg) && attempt < this.options.pushRetries) {
+          if (
+            NON_FAST_FORWARD.test(msg) &&
+            attempt < this.options.pushRetries
+          ) {
             attempt++;
             this.options.onPushRetry?.();
             continue;
@@ -404,9 +467,14 @@ export class ConfigRepo {
           const e = new ServiceUnavailableError(
             NON_FAST_FORWARD.test(msg)
               ? `config repo kept moving: gave up after ${attempt} push retries; try again`
-              : `config repo ${redact(this.options.url)} refused the push: ${firstLine(error)}`,
+              : `config repo ${redact(
+                  this.options.url,
+                )} refused the push: ${firstLine(error)}`,
           );
-          for (const w of batch) (failures.has(w) ? w.reject(failures.get(w)) : w.reject(e));
+          for (const w of batch) {
+            if (failures.has(w)) w.reject(failures.get(w));
+            else w.reject(e);
+          }
           return;
         }
         this.setHead(current, false);
@@ -421,7 +489,10 @@ export class ConfigRepo {
 
   private resolveInside(rel: string): string {
     const abs = path.resolve(this.options.workdir, rel);
-    if (!abs.startsWith(this.options.workdir + path.sep) || abs.includes(`${path.sep}.git`)) {
+    if (
+      !abs.startsWith(this.options.workdir + path.sep) ||
+      abs.includes(`${path.sep}.git`)
+    ) {
       throw new Error(`path escapes the config repo: ${rel}`);
     }
     return abs;
@@ -480,7 +551,11 @@ export class ConfigRepo {
    * Commits touching `rel`, newest first, reachable from `head`.
    * @param count - at most this many
    */
-  async log(rel: string, count: number, commit = this.headSha): Promise<LoggedCommit[]> {
+  async log(
+    rel: string,
+    count: number,
+    commit = this.headSha,
+  ): Promise<LoggedCommit[]> {
     const out = await this.wd().raw([
       'log',
       `-n${count}`,
@@ -495,8 +570,77 @@ export class ConfigRepo {
       .filter(s => s.trim())
       .map(rec => {
         const [sha, date, authorName, authorEmail, message] = rec.split('\x1f');
-        return { sha, date, authorName, authorEmail, message, trailers: parseTrailers(message) };
+        return {
+          sha,
+          date,
+          authorName,
+          authorEmail,
+          message,
+          trailers: parseTrailers(message),
+        };
       });
+  }
+
+  /**
+   * Walks the history from `commit` once (one `git log --name-only` process)
+   * and reports, for each of `paths`, the newest commit that touched it.
+   * Stops as soon as every path was seen.
+   */
+  async newestCommitsTouching(
+    paths: Set<string>,
+    onFound: (path: string, commit: LoggedCommit) => void,
+    commit = this.headSha,
+  ): Promise<void> {
+    if (!paths.size) return;
+    const left = new Set(paths);
+    const proc = spawn(
+      'git',
+      [
+        'log',
+        '--format=%x1e%H%x1f%aI%x1f%an%x1f%ae%x1f%B%x1f',
+        '--name-only',
+        commit,
+      ],
+      { cwd: this.options.workdir, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const rl = readline.createInterface({ input: proc.stdout });
+    let current: LoggedCommit | undefined;
+    let header = '';
+    let inHeader = false;
+    const finishHeader = () => {
+      const [sha, date, authorName, authorEmail, message] = header
+        .slice(1)
+        .split('\x1f');
+      current = {
+        sha,
+        date,
+        authorName,
+        authorEmail,
+        message,
+        trailers: parseTrailers(message ?? ''),
+      };
+      inHeader = false;
+    };
+    for await (const line of rl) {
+      if (line.startsWith('\x1e')) {
+        header = line;
+        inHeader = true;
+        if (line.split(US).length > 5) finishHeader();
+        continue;
+      }
+      if (inHeader) {
+        header += `\n${line}`;
+        if (header.split(US).length > 5) finishHeader();
+        continue;
+      }
+      if (current && line && left.has(line)) {
+        left.delete(line);
+        onFound(line, current);
+        if (!left.size) break;
+      }
+    }
+    rl.close();
+    proc.kill();
   }
 
   /** Number of commits reachable from `head`. */
@@ -543,7 +687,11 @@ function firstLine(error: unknown): string {
     .split('\n')
     .map(l => l.trim())
     .filter(l => l && !/^hint:/.test(l));
-  return redact(lines.find(l => /fatal|error|rejected|declined/i.test(l)) ?? lines[0] ?? 'unknown error');
+  return redact(
+    lines.find(l => /fatal|error|rejected|declined/i.test(l)) ??
+      lines[0] ??
+      'unknown error',
+  );
 }
 
 /** Removes credentials from URLs in a message. */

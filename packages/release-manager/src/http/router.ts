@@ -1,7 +1,11 @@
 import crypto from 'node:crypto';
 import express, { NextFunction, Request, Response } from 'express';
 import Router from 'express-promise-router';
-import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
 import { ReleaseManager } from '../service/ReleaseManager';
 import {
   artifactUploadSchema,
@@ -45,8 +49,13 @@ function bearer(token: string) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.header('authorization') ?? '';
     const given = Buffer.from(header.replace(/^Bearer\s+/i, '').trim());
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
-      next(new AuthenticationError('please provide a valid authentication token'));
+    if (
+      given.length !== expected.length ||
+      !crypto.timingSafeEqual(given, expected)
+    ) {
+      next(
+        new AuthenticationError('please provide a valid authentication token'),
+      );
       return;
     }
     next();
@@ -57,7 +66,9 @@ function count(value: unknown, fallback = 1): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0 || n > 1000) {
-    throw new InputError(`invalid value '${value}' of count. Must be a positive integer (at most 1000).`);
+    throw new InputError(
+      `invalid value '${value}' of count. Must be a positive integer (at most 1000).`,
+    );
   }
   return n;
 }
@@ -65,7 +76,8 @@ function count(value: unknown, fallback = 1): number {
 function query(req: Request, name: string): string | undefined {
   const v = req.query[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new InputError(`query parameter ${name} must be given once`);
+  if (typeof v !== 'string')
+    throw new InputError(`query parameter ${name} must be given once`);
   return v;
 }
 
@@ -92,7 +104,9 @@ const STATUS_BY_NAME: Record<string, number> = {
  * `/artifacts/upload/…`, `/metrics`, `/healthz`). Errors are
  * `{status, message}` JSON with the matching HTTP status.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { manager } = options;
   const { auth } = manager.config;
   const router = Router();
@@ -104,7 +118,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.use((req, res, next) => {
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
-      manager.metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
+      manager.metrics.httpRequests.inc({
+        route,
+        method: req.method,
+        status: String(res.statusCode),
+      });
     });
     next();
   });
@@ -117,15 +135,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.type('text/plain').send('pong');
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(manager.metrics.registry.contentType).send(await manager.metrics.registry.metrics());
+    res
+      .type(manager.metrics.registry.contentType)
+      .send(await manager.metrics.registry.metrics());
   });
 
   // Releases
   router.post('/release', hamctl, json, async (req, res) => {
     const body = parse(releaseRequestSchema, req.body);
-    const intent: Intent = (body.intent as Intent | undefined) ?? { type: 'ReleaseArtifact' };
+    const intent: Intent = (body.intent as Intent | undefined) ?? {
+      type: 'ReleaseArtifact',
+    };
     const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment('environment', body.environment);
+    const environment = manager.assertEnvironment(
+      'environment',
+      body.environment,
+    );
     const r = await manager.release({
       service,
       environment,
@@ -146,7 +171,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/rollback', hamctl, json, async (req, res) => {
     const body = parse(rollbackRequestSchema, req.body);
     const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment('environment', body.environment);
+    const environment = manager.assertEnvironment(
+      'environment',
+      body.environment,
+    );
     res.json(
       await manager.rollback({
         service,
@@ -159,7 +187,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/promote', hamctl, json, async (req, res) => {
     const body = parse(promoteRequestSchema, req.body);
     const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment('environment', body.environment);
+    const environment = manager.assertEnvironment(
+      'environment',
+      body.environment,
+    );
     res.json(
       await manager.promote({
         service,
@@ -187,9 +218,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const sinceRaw = query(req, 'since');
     let since: string | undefined;
     if (sinceRaw) {
-      const ms = /^\d+$/.test(sinceRaw) ? Number(sinceRaw) : Date.parse(sinceRaw);
+      const ms = /^\d+$/.test(sinceRaw)
+        ? Number(sinceRaw)
+        : Date.parse(sinceRaw);
       if (!Number.isFinite(ms)) {
-        throw new InputError('since must be an RFC 3339 time or epoch milliseconds');
+        throw new InputError(
+          'since must be an RFC 3339 time or epoch milliseconds',
+        );
       }
       since = new Date(ms).toISOString();
     }
@@ -198,7 +233,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const environment = query(req, 'environment');
     if (environment) manager.assertEnvironment('environment', environment);
     res.json(
-      await manager.events({ since, service, environment, limit: count(query(req, 'limit'), 100) }),
+      await manager.events({
+        since,
+        service,
+        environment,
+        limit: count(query(req, 'limit'), 100),
+      }),
     );
   });
 
@@ -209,7 +249,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.patch('/policies/auto-release', hamctl, json, async (req, res) => {
     const body = parse(autoReleaseSchema, req.body);
     const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment('environment', body.environment);
+    const environment = manager.assertEnvironment(
+      'environment',
+      body.environment,
+    );
     res.status(201).json(
       await manager.applyAutoRelease({
         service,
@@ -219,19 +262,27 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       }),
     );
   });
-  router.patch('/policies/branch-restriction', hamctl, json, async (req, res) => {
-    const body = parse(branchRestrictionSchema, req.body);
-    const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment('environment', body.environment);
-    res.status(201).json(
-      await manager.applyBranchRestriction({
-        service,
-        environment,
-        branchRegex: body.branchRegex,
-        actor: { name: body.committerName, email: body.committerEmail },
-      }),
-    );
-  });
+  router.patch(
+    '/policies/branch-restriction',
+    hamctl,
+    json,
+    async (req, res) => {
+      const body = parse(branchRestrictionSchema, req.body);
+      const service = await manager.assertService('service', body.service);
+      const environment = manager.assertEnvironment(
+        'environment',
+        body.environment,
+      );
+      res.status(201).json(
+        await manager.applyBranchRestriction({
+          service,
+          environment,
+          branchRegex: body.branchRegex,
+          actor: { name: body.committerName, email: body.committerEmail },
+        }),
+      );
+    },
+  );
   router.delete('/policies', hamctl, json, async (req, res) => {
     const body = parse(deletePoliciesSchema, req.body);
     const service = await manager.assertService('service', body.service);
@@ -245,27 +296,51 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   // Describe
-  router.get('/describe/release/:service/:environment', hamctl, async (req, res) => {
-    res.json(
-      await manager.describeRelease(req.params.service, req.params.environment, count(query(req, 'count'))),
-    );
-  });
+  router.get(
+    '/describe/release/:service/:environment',
+    hamctl,
+    async (req, res) => {
+      res.json(
+        await manager.describeRelease(
+          req.params.service,
+          req.params.environment,
+          count(query(req, 'count')),
+        ),
+      );
+    },
+  );
   router.get('/describe/artifact/:service', hamctl, async (req, res) => {
     res.json(
-      await manager.describeArtifact(req.params.service, count(query(req, 'count')), query(req, 'branch') || undefined),
+      await manager.describeArtifact(
+        req.params.service,
+        count(query(req, 'count')),
+        query(req, 'branch') || undefined,
+      ),
     );
   });
   router.get('/describe/latest-artifact/:service', hamctl, async (req, res) => {
-    res.json(await manager.latestArtifact(req.params.service, required(req, 'branch')));
+    res.json(
+      await manager.latestArtifact(req.params.service, required(req, 'branch')),
+    );
   });
 
   // Artifacts
   router.post('/artifacts/create', artifact, json, async (req, res) => {
     const body = parse(artifactUploadSchema, req.body);
-    const base = options.baseUrl ?? manager.config.baseUrl ?? `${req.protocol}://${req.get('host')}`;
+    const base =
+      options.baseUrl ??
+      manager.config.baseUrl ??
+      `${req.protocol}://${req.get('host')}`;
     res
       .status(201)
-      .json(await manager.createArtifact(body.artifact as ArtifactSpec, body.manifests, body.md5, base));
+      .json(
+        await manager.createArtifact(
+          body.artifact as ArtifactSpec,
+          body.manifests,
+          body.md5,
+          base,
+        ),
+      );
   });
   router.put(
     '/artifacts/upload/:service/:artifactId',
@@ -276,25 +351,44 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       res
         .status(201)
-        .json(await manager.uploadManifests(service, req.params.artifactId, body, query(req, 'md5')));
+        .json(
+          await manager.uploadManifests(
+            service,
+            req.params.artifactId,
+            body,
+            query(req, 'md5'),
+          ),
+        );
     },
   );
 
   // Daemon webhooks
   router.post('/webhook/daemon/k8s/deploy', daemon, json, async (req, res) => {
-    await manager.daemonDeploy(parse(releaseEventSchema, req.body) as ReleaseEvent);
+    await manager.daemonDeploy(
+      parse(releaseEventSchema, req.body) as ReleaseEvent,
+    );
     res.json({});
   });
   router.post('/webhook/daemon/k8s/error', daemon, json, async (req, res) => {
     const ev = parse(podErrorSchema, req.body);
-    ev.errors = ev.errors.map((e: any) => ({ ...e, logs: normalizeLogs(e.logs) }));
+    ev.errors = ev.errors.map((e: any) => ({
+      ...e,
+      logs: normalizeLogs(e.logs),
+    }));
     await manager.daemonPodError(ev as PodErrorEvent);
     res.json({});
   });
-  router.post('/webhook/daemon/k8s/joberror', daemon, json, async (req, res) => {
-    await manager.daemonJobError(parse(jobErrorSchema, req.body) as JobErrorEvent);
-    res.json({});
-  });
+  router.post(
+    '/webhook/daemon/k8s/joberror',
+    daemon,
+    json,
+    async (req, res) => {
+      await manager.daemonJobError(
+        parse(jobErrorSchema, req.body) as JobErrorEvent,
+      );
+      res.json({});
+    },
+  );
 
   // Flux notification-controller: `generic` (bearer token via the provider's
   // headers secret) or `generic-hmac` (X-Signature: <hash>=<hex HMAC of body>).
@@ -302,12 +396,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     '/webhook/flux/:environment',
     express.raw({ type: () => true, limit: '5mb' }),
     async (req, res) => {
-      const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const raw: Buffer = Buffer.isBuffer(req.body)
+        ? req.body
+        : Buffer.alloc(0);
       const secret = manager.config.flux.hmacSecret;
       const signature = req.header('x-signature');
       if (secret) {
         if (!signature || !verifyFluxSignature(secret, raw, signature)) {
-          throw new AuthenticationError('invalid or missing X-Signature for the Flux webhook');
+          throw new AuthenticationError(
+            'invalid or missing X-Signature for the Flux webhook',
+          );
         }
       } else {
         await new Promise<void>((resolve, reject) =>
@@ -320,7 +418,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       } catch {
         throw new InputError('invalid request body: not JSON');
       }
-      await manager.fluxEvent(req.params.environment, parse(fluxEventSchema, body) as FluxEvent);
+      await manager.fluxEvent(
+        req.params.environment,
+        parse(fluxEventSchema, body) as FluxEvent,
+      );
       res.json({});
     },
   );
@@ -360,10 +461,19 @@ export function notFoundHandler() {
 }
 
 /** Verifies Flux's `X-Signature: <sha1|sha256|sha384|sha512>=<hex HMAC of the body>`. */
-export function verifyFluxSignature(secret: string, body: Buffer, header: string): boolean {
+export function verifyFluxSignature(
+  secret: string,
+  body: Buffer,
+  header: string,
+): boolean {
   const m = /^(sha1|sha256|sha384|sha512)=([0-9a-f]+)$/i.exec(header.trim());
   if (!m) return false;
-  const expected = crypto.createHmac(m[1].toLowerCase(), secret).update(body).digest();
+  const expected = crypto
+    .createHmac(m[1].toLowerCase(), secret)
+    .update(body)
+    .digest();
   const given = Buffer.from(m[2], 'hex');
-  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  return (
+    given.length === expected.length && crypto.timingSafeEqual(given, expected)
+  );
 }

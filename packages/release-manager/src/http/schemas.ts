@@ -4,12 +4,16 @@ import { ARTIFACT_ID, DNS1123_LABEL, MANIFEST_FILE } from '../names';
 import { ArtifactManifests } from './types';
 
 const dns = (what: string) =>
-  z
-    .string({ error: `${what} is required` })
-    .regex(DNS1123_LABEL, { message: `${what} must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)` });
+  z.string({ error: `${what} is required` }).regex(DNS1123_LABEL, {
+    message: `${what} must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)`,
+  });
 
 const person = {
-  committerName: z.string({ error: 'committerName is required' }).trim().min(1, 'committerName is required').max(200),
+  committerName: z
+    .string({ error: 'committerName is required' })
+    .trim()
+    .min(1, 'committerName is required')
+    .max(200),
   committerEmail: z
     .string({ error: 'committerEmail is required' })
     .trim()
@@ -20,15 +24,28 @@ const person = {
 
 const artifactId = z
   .string()
-  .regex(ARTIFACT_ID, "artifactId must contain only letters, digits, '.', '_' and '-'")
+  .regex(
+    ARTIFACT_ID,
+    "artifactId must contain only letters, digits, '.', '_' and '-'",
+  )
   .refine(v => !v.includes('..'), "artifactId must not contain '..'");
 
 const intentSchema = z.object({
-  type: z.enum(['ReleaseArtifact', 'ReleaseBranch', 'Promote', 'Rollback', 'AutoRelease'], {
-    error: 'intent.type must be one of ReleaseArtifact, ReleaseBranch, Promote, Rollback, AutoRelease',
-  }),
-  releaseBranch: z.object({ branch: z.string().max(250).optional() }).optional(),
-  promote: z.object({ fromEnvironment: dns('intent.promote.fromEnvironment').optional() }).optional(),
+  type: z.enum(
+    ['ReleaseArtifact', 'ReleaseBranch', 'Promote', 'Rollback', 'AutoRelease'],
+    {
+      error:
+        'intent.type must be one of ReleaseArtifact, ReleaseBranch, Promote, Rollback, AutoRelease',
+    },
+  ),
+  releaseBranch: z
+    .object({ branch: z.string().max(250).optional() })
+    .optional(),
+  promote: z
+    .object({
+      fromEnvironment: dns('intent.promote.fromEnvironment').optional(),
+    })
+    .optional(),
   rollback: z.object({ previousArtifactId: artifactId.optional() }).optional(),
 });
 
@@ -64,7 +81,10 @@ export const autoReleaseSchema = z.object({
     .string({ error: 'branch is required' })
     .min(1, 'branch is required')
     .max(250)
-    .regex(/^[A-Za-z0-9._/-]+$/, "branch may contain letters, digits, '.', '_', '/' and '-'")
+    .regex(
+      /^[A-Za-z0-9._/-]+$/,
+      "branch may contain letters, digits, '.', '_', '/' and '-'",
+    )
     .refine(b => !b.includes('..'), "branch must not contain '..'"),
   environment: dns('environment'),
   ...person,
@@ -74,7 +94,10 @@ export const autoReleaseSchema = z.object({
 export const branchRestrictionSchema = z.object({
   service: dns('service'),
   environment: dns('environment'),
-  branchRegex: z.string({ error: 'branchRegex is required' }).min(1, 'branchRegex is required').max(500),
+  branchRegex: z
+    .string({ error: 'branchRegex is required' })
+    .min(1, 'branchRegex is required')
+    .max(500),
   ...person,
 });
 
@@ -82,7 +105,9 @@ export const branchRestrictionSchema = z.object({
 export const deletePoliciesSchema = z.object({
   service: dns('service'),
   policyIds: z
-    .array(z.string().trim().min(1).max(300), { error: 'policyIds must be a list of policy ids' })
+    .array(z.string().trim().min(1).max(300), {
+      error: 'policyIds must be a list of policy ids',
+    })
     .min(1, 'policyIds: no policy ids supplied'),
   ...person,
 });
@@ -110,13 +135,31 @@ export const artifactSpecSchema = z
     namespace: dns('artifact.namespace').optional(),
     application: repository,
     ci: z
-      .object({ jobUrl: z.string().max(500).optional(), start: z.string().optional(), end: z.string().optional() })
+      .object({
+        jobUrl: z.string().max(500).optional(),
+        start: z.string().optional(),
+        end: z.string().optional(),
+      })
       .passthrough()
       .optional(),
     squad: z.string().max(100).optional(),
-    shuttle: z.object({ plan: repository.optional(), shuttleVersion: z.string().optional() }).passthrough().optional(),
+    shuttle: z
+      .object({
+        plan: repository.optional(),
+        shuttleVersion: z.string().optional(),
+      })
+      .passthrough()
+      .optional(),
     stages: z
-      .array(z.object({ id: z.string().min(1).max(100), name: z.string().max(200).optional(), data: z.unknown().optional() }).passthrough())
+      .array(
+        z
+          .object({
+            id: z.string().min(1).max(100),
+            name: z.string().max(200).optional(),
+            data: z.unknown().optional(),
+          })
+          .passthrough(),
+      )
       .optional(),
   })
   .passthrough();
@@ -125,7 +168,12 @@ export const artifactSpecSchema = z
 export const manifestsSchema = z.record(
   dns('manifests environment'),
   z.record(
-    z.string().regex(MANIFEST_FILE, 'manifest file names must be one path segment ending in .yaml, .yml or .json'),
+    z
+      .string()
+      .regex(
+        MANIFEST_FILE,
+        'manifest file names must be one path segment ending in .yaml, .yml or .json',
+      ),
     z.string().max(1_000_000),
   ),
 );
@@ -151,7 +199,9 @@ export const releaseEventSchema = z
   })
   .passthrough();
 
-const logs = z.union([z.array(z.string().max(10000)).max(200), z.string().max(100000)]).optional();
+const logsSchema = z
+  .union([z.array(z.string().max(10000)).max(200), z.string().max(100000)])
+  .optional();
 
 /** `POST /webhook/daemon/k8s/error` body. */
 export const podErrorSchema = z
@@ -166,7 +216,7 @@ export const podErrorSchema = z
             message: z.string().max(10000).optional(),
             type: z.string().max(100).optional(),
             reason: z.string().max(100).optional(),
-            logs,
+            logs: logsSchema,
           })
           .passthrough(),
       )
@@ -184,7 +234,15 @@ export const jobErrorSchema = z
     jobName: z.string().min(1).max(253),
     namespace: z.string().max(63).optional(),
     errors: z
-      .array(z.object({ type: z.string().optional(), reason: z.string().optional(), message: z.string().optional() }).passthrough())
+      .array(
+        z
+          .object({
+            type: z.string().optional(),
+            reason: z.string().optional(),
+            message: z.string().optional(),
+          })
+          .passthrough(),
+      )
       .min(1, 'errors must list at least one condition'),
     authorEmail: z.string().max(200).optional(),
     environment: dns('environment'),
@@ -197,7 +255,11 @@ export const jobErrorSchema = z
 export const fluxEventSchema = z
   .object({
     involvedObject: z
-      .object({ kind: z.string().min(1), name: z.string().min(1).max(253), namespace: z.string().optional() })
+      .object({
+        kind: z.string().min(1),
+        name: z.string().min(1).max(253),
+        namespace: z.string().optional(),
+      })
       .passthrough(),
     severity: z.string().min(1),
     timestamp: z.string().optional(),
@@ -213,8 +275,19 @@ export const fluxEventSchema = z
  * Parses `value` with `schema` or throws an `InputError` (HTTP 400) whose
  * message names the first offending field.
  */
-export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what = 'request body'): z.infer<T> {
-  if (value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0 && what === 'request body')) {
+export function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  what = 'request body',
+): z.infer<T> {
+  if (
+    value === undefined ||
+    value === null ||
+    (typeof value === 'object' &&
+      !Array.isArray(value) &&
+      Object.keys(value as object).length === 0 &&
+      what === 'request body')
+  ) {
     // fall through to zod for field names
   }
   const r = schema.safeParse(value ?? {});
@@ -225,7 +298,9 @@ export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what = 
     throw new InputError(
       field && !msg.includes(field.split('.').pop()!)
         ? `invalid ${what}: ${field}: ${msg}`
-        : `invalid ${what}: ${msg}${field && !msg.startsWith(field) ? ` (${field})` : ''}`,
+        : `invalid ${what}: ${msg}${
+            field && !msg.startsWith(field) ? ` (${field})` : ''
+          }`,
     );
   }
   return r.data;
@@ -237,7 +312,9 @@ export function parseManifests(value: unknown): ArtifactManifests {
 }
 
 /** Normalizes daemon log lines: a string becomes its lines; at most the last 50. */
-export function normalizeLogs(logs: string[] | string | undefined): string[] | undefined {
+export function normalizeLogs(
+  logs: string[] | string | undefined,
+): string[] | undefined {
   if (logs === undefined) return undefined;
   const lines = Array.isArray(logs) ? logs : logs.split('\n');
   return lines.filter(l => l !== '').slice(-50);

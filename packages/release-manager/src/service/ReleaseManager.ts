@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { ReleaseManagerConfig } from '../config';
 import { ArtifactStore } from '../artifacts/ArtifactStore';
-import { Actor, ConfigRepo, LoggedCommit, WriteContext } from '../git/ConfigRepo';
+import {
+  Actor,
+  ConfigRepo,
+  LoggedCommit,
+  WriteContext,
+} from '../git/ConfigRepo';
 import { Database } from '../db/Database';
 import { Metrics } from '../metrics';
 import {
@@ -36,6 +41,15 @@ import {
 } from '../http/types';
 import { assertArtifactId, assertDnsLabel, isDnsLabel } from '../names';
 import { parseManifests } from '../http/schemas';
+
+/** Events-feed type of each intent. */
+const EVENT_TYPE_BY_INTENT = {
+  Rollback: 'rollback',
+  Promote: 'promote',
+  AutoRelease: 'auto-release',
+  ReleaseArtifact: 'release',
+  ReleaseBranch: 'release',
+} as const;
 
 /** The status text Lunar sends when a release changes nothing. */
 export const UP_TO_DATE = 'Environment is already up-to-date';
@@ -89,6 +103,7 @@ export class ReleaseManager {
   private indexBuilding?: Promise<void>;
   private readonly releaseInfo = new Map<string, ReleaseInfo>();
   private ownCommits = 0;
+  private warming?: Promise<void>;
 
   constructor(
     readonly config: ReleaseManagerConfig,
@@ -118,7 +133,9 @@ export class ReleaseManager {
     assertDnsLabel(field, env);
     if (!this.environments.includes(env as string)) {
       throw new NotFoundError(
-        `unknown environment '${env}' (${field}); environments are ${this.environments.join(', ')}`,
+        `unknown environment '${env}' (${field}); environments are ${this.environments.join(
+          ', ',
+        )}`,
       );
     }
     return env as string;
@@ -132,18 +149,59 @@ export class ReleaseManager {
         const files = await this.repo.listFiles();
         const index = new Map<string, Map<string, string>>();
         for (const f of files) {
-          const m = /^([^/]+)\/releases\/([^/]+)\/([^/]+)\/artifact\.json$/.exec(f);
+          const m =
+            /^([^/]+)\/releases\/([^/]+)\/([^/]+)\/artifact\.json$/.exec(f);
           if (!m) continue;
           const [, env, ns, svc] = m;
           if (!index.has(env)) index.set(env, new Map());
           index.get(env)!.set(svc, ns);
         }
         this.index = index;
+        this.warming = this.warmReleaseInfo();
       })().finally(() => {
         this.indexBuilding = undefined;
       });
     }
     await this.indexBuilding;
+  }
+
+  /** Builds the index of what runs where and fills the release-info cache; called at startup. */
+  async warmUp(): Promise<void> {
+    await this.ensureIndex();
+    await this.warming;
+  }
+
+  /**
+   * Fills the release-info cache (who released what, when) of every running
+   * service with one walk of the history, so `GET /status` needs no `git log`.
+   */
+  async warmReleaseInfo(): Promise<void> {
+    const wanted = new Map<string, string>();
+    for (const [env, m] of this.index) {
+      for (const [svc, ns] of m) {
+        if (!this.releaseInfo.has(`${env}/${svc}`)) {
+          wanted.set(
+            `${this.releaseDir(env, ns, svc)}/artifact.json`,
+            `${env}/${svc}`,
+          );
+        }
+      }
+    }
+    const head = this.repo.head;
+    try {
+      await this.repo.newestCommitsTouching(
+        new Set(wanted.keys()),
+        (p, c) => {
+          const key = wanted.get(p)!;
+          if (this.repo.head === head && !this.releaseInfo.has(key)) {
+            this.releaseInfo.set(key, commitToReleaseInfo(c));
+          }
+        },
+        head,
+      );
+    } catch {
+      // a cache: misses fall back to `git log -1`
+    }
   }
 
   private setIndex(env: string, service: string, namespace: string) {
@@ -166,7 +224,9 @@ export class ReleaseManager {
     await this.ensureIndex();
     for (const m of this.index.values()) if (m.has(s)) return s;
     if ((await this.artifacts.list(s, { limit: 1 })).length) return s;
-    throw new NotFoundError(`unknown service '${s}': it has no artifacts and no releases`);
+    throw new NotFoundError(
+      `unknown service '${s}': it has no artifacts and no releases`,
+    );
   }
 
   private releaseDir(env: string, namespace: string, service: string) {
@@ -184,10 +244,14 @@ export class ReleaseManager {
   /** What runs where: `GET /status?service=`. */
   async status(serviceParam: unknown): Promise<StatusResponse> {
     const service = await this.assertService('service', serviceParam);
-    const envs = await Promise.all(this.environments.map(env => this.environmentStatus(env, service)));
+    const envs = await Promise.all(
+      this.environments.map(env => this.environmentStatus(env, service)),
+    );
     const out: StatusResponse = {
       service,
-      defaultNamespaces: envs.every(e => !e.namespace || e.namespace === e.name),
+      defaultNamespaces: envs.every(
+        e => !e.namespace || e.namespace === e.name,
+      ),
       environments: envs,
     };
     for (const e of envs) {
@@ -198,7 +262,10 @@ export class ReleaseManager {
     return out;
   }
 
-  private async environmentStatus(env: string, service: string): Promise<EnvironmentStatus> {
+  private async environmentStatus(
+    env: string,
+    service: string,
+  ): Promise<EnvironmentStatus> {
     const ns = this.namespaceOf(env, service);
     if (!ns) {
       return { name: env, rollout: { phase: 'unknown', errors: [] } };
@@ -209,7 +276,12 @@ export class ReleaseManager {
     const spec = JSON.parse(text) as ArtifactSpec;
     const info = await this.releaseInfoOf(env, service, dir);
     const vuln = vulnerabilities(spec);
-    const rollout = await this.rolloutOf(env, service, spec.id, info?.releasedAt);
+    const rollout = await this.rolloutOf(
+      env,
+      service,
+      spec.id,
+      info?.releasedAt,
+    );
     return {
       name: env,
       tag: spec.id,
@@ -226,7 +298,9 @@ export class ReleaseManager {
       sha: spec.application?.sha,
       commitUrl:
         spec.application?.url && spec.application?.sha
-          ? `${spec.application.url.replace(/\/$/, '')}/commit/${spec.application.sha}`
+          ? `${spec.application.url.replace(/\/$/, '')}/commit/${
+              spec.application.sha
+            }`
           : undefined,
       releasedAt: info?.releasedAt,
       releasedByName: info?.releasedByName,
@@ -264,8 +338,16 @@ export class ReleaseManager {
     try {
       let artifact: ArtifactSpec | undefined;
       // Resolve artifacts that do not depend on the config repo up front.
-      if (intent.type === 'ReleaseArtifact' || intent.type === 'AutoRelease' || intent.type === 'ReleaseBranch') {
-        artifact = await this.resolveStoreArtifact(service, input.artifactId, intent);
+      if (
+        intent.type === 'ReleaseArtifact' ||
+        intent.type === 'AutoRelease' ||
+        intent.type === 'ReleaseBranch'
+      ) {
+        artifact = await this.resolveStoreArtifact(
+          service,
+          input.artifactId,
+          intent,
+        );
       } else if (intent.type === 'Rollback' && input.artifactId) {
         artifact = await this.getArtifact(service, input.artifactId);
       }
@@ -274,9 +356,18 @@ export class ReleaseManager {
         let fromEnvironment: string | undefined;
         const current = await this.currentInTree(ctx, environment, service);
         if (intent.type === 'Promote') {
-          fromEnvironment = intent.promote?.fromEnvironment || this.previousEnvironment(environment);
-          this.assertEnvironment('intent.promote.fromEnvironment', fromEnvironment);
-          const running = await this.currentInTree(ctx, fromEnvironment, service);
+          fromEnvironment =
+            intent.promote?.fromEnvironment ||
+            this.previousEnvironment(environment);
+          this.assertEnvironment(
+            'intent.promote.fromEnvironment',
+            fromEnvironment,
+          );
+          const running = await this.currentInTree(
+            ctx,
+            fromEnvironment,
+            service,
+          );
           if (!running) {
             throw new InputError(
               `cannot promote ${service} to ${environment}: nothing of it runs in ${fromEnvironment}`,
@@ -291,9 +382,16 @@ export class ReleaseManager {
         }
         if (intent.type === 'Rollback') {
           if (!current) {
-            throw new InputError(`cannot roll back ${service} in ${environment}: nothing is released there`);
+            throw new InputError(
+              `cannot roll back ${service} in ${environment}: nothing is released there`,
+            );
           }
-          const history = await this.historyInTree(environment, service, ctx.head, 100);
+          const history = await this.historyInTree(
+            environment,
+            service,
+            ctx.head,
+            100,
+          );
           if (spec) {
             if (!history.some(h => h.artifactId === spec!.id)) {
               throw new InputError(
@@ -312,20 +410,21 @@ export class ReleaseManager {
         }
         if (!spec) throw new InputError('artifactId is required');
         await this.assertBranchAllowed(ctx, service, environment, spec, intent);
-        const manifests = await this.artifacts.getManifests(service, spec.id, environment);
+        const manifests = await this.artifacts.getManifests(
+          service,
+          spec.id,
+          environment,
+        );
         if (!manifests) {
           throw new InputError(
             `artifact '${spec.id}' of ${service} has no manifests for environment '${environment}'`,
           );
         }
-        const fullIntent: Intent =
-          intent.type === 'Promote'
-            ? { type: 'Promote', promote: { fromEnvironment } }
-            : intent.type === 'Rollback'
-            ? { type: 'Rollback', rollback: { previousArtifactId: current?.id } }
-            : intent.type === 'ReleaseBranch'
-            ? { type: 'ReleaseBranch', releaseBranch: { branch: spec.application?.branch } }
-            : { type: intent.type };
+        const fullIntent = fullIntentOf(intent.type, {
+          fromEnvironment,
+          previousArtifactId: current?.id,
+          branch: spec.application?.branch,
+        });
         const result: ReleaseResult = {
           artifactId: spec.id,
           previousArtifactId: current?.id,
@@ -338,15 +437,24 @@ export class ReleaseManager {
         }
         const namespace = spec.namespace || environment;
         // Remove the service from every namespace of the environment, then write it.
+        const dir = this.releaseDir(environment, namespace, service);
+        const touched = [dir];
         for (const ns of await ctx.list(`${environment}/releases`)) {
-          if ((await ctx.list(`${environment}/releases/${ns}`)).includes(service)) {
+          if (
+            (await ctx.list(`${environment}/releases/${ns}`)).includes(service)
+          ) {
             await ctx.remove(this.releaseDir(environment, ns, service));
+            if (ns !== namespace)
+              touched.push(this.releaseDir(environment, ns, service));
           }
         }
-        const dir = this.releaseDir(environment, namespace, service);
         const names = Object.keys(manifests).sort();
-        for (const name of names) await ctx.writeFile(`${dir}/${name}`, manifests[name]);
-        await ctx.writeFile(`${dir}/artifact.json`, `${JSON.stringify(spec, null, 2)}\n`);
+        for (const name of names)
+          await ctx.writeFile(`${dir}/${name}`, manifests[name]);
+        await ctx.writeFile(
+          `${dir}/artifact.json`,
+          `${JSON.stringify(spec, null, 2)}\n`,
+        );
         await ctx.writeFile(
           `${dir}/kustomization.yaml`,
           [
@@ -354,7 +462,9 @@ export class ReleaseManager {
             'apiVersion: kustomize.config.k8s.io/v1beta1',
             'kind: Kustomization',
             'resources:',
-            ...names.filter(n => n !== 'kustomization.yaml').map(n => `  - ${n}`),
+            ...names
+              .filter(n => n !== 'kustomization.yaml')
+              .map(n => `  - ${n}`),
             '',
           ].join('\n'),
         );
@@ -363,7 +473,7 @@ export class ReleaseManager {
           result,
           commit: {
             author: actor,
-            paths: [`${environment}/releases`],
+            paths: touched,
             message: releaseMessage({
               service,
               environment,
@@ -383,20 +493,15 @@ export class ReleaseManager {
         this.setIndex(environment, service, ns);
         this.releaseInfo.set(`${environment}/${service}`, {
           commit: outcome.commit,
-          releasedAt: (await this.repo.commitDate(outcome.commit)) ?? new Date().toISOString(),
+          releasedAt:
+            (await this.repo.commitDate(outcome.commit)) ??
+            new Date().toISOString(),
           releasedByName: actor.name,
           releasedByEmail: actor.email,
           intent: intent.type,
         });
         this.afterOwnCommit();
-        const type =
-          intent.type === 'Rollback'
-            ? 'rollback'
-            : intent.type === 'Promote'
-            ? 'promote'
-            : intent.type === 'AutoRelease'
-            ? 'auto-release'
-            : 'release';
+        const type = EVENT_TYPE_BY_INTENT[intent.type];
         await this.db.addEvent({
           type,
           service,
@@ -404,14 +509,13 @@ export class ReleaseManager {
           artifactId: result.artifactId,
           actorName: actor.name,
           actorEmail: actor.email,
-          message:
-            intent.type === 'Rollback'
-              ? `${service} rolled back in ${environment} from ${result.previousArtifactId} to ${result.artifactId} by ${actor.name}`
-              : intent.type === 'Promote'
-              ? `${service} ${result.artifactId} promoted from ${result.fromEnvironment} to ${environment} by ${actor.name}`
-              : `${service} ${result.artifactId} released to ${environment} by ${actor.name}${
-                  intent.type === 'AutoRelease' ? ' (auto-release)' : ''
-                }`,
+          message: releaseEventMessage(
+            intent.type,
+            service,
+            environment,
+            result,
+            actor,
+          ),
           data: {
             intent: intent.type,
             commit: outcome.commit,
@@ -419,14 +523,22 @@ export class ReleaseManager {
             fromEnvironment: result.fromEnvironment,
           },
         });
-        this.metrics.releases.inc({ environment, intent: intent.type, outcome: 'released' });
+        this.metrics.releases.inc({
+          environment,
+          intent: intent.type,
+          outcome: 'released',
+        });
         this.metrics.releaseDuration.observe(
           { environment },
           Number(process.hrtime.bigint() - started) / 1e9,
         );
       } else {
         delete (result as any).namespace;
-        this.metrics.releases.inc({ environment, intent: intent.type, outcome: 'unchanged' });
+        this.metrics.releases.inc({
+          environment,
+          intent: intent.type,
+          outcome: 'unchanged',
+        });
       }
       return result;
     } catch (error) {
@@ -434,7 +546,10 @@ export class ReleaseManager {
       this.metrics.releases.inc({
         environment,
         intent: intent.type,
-        outcome: name === 'InputError' || name === 'NotFoundError' ? 'rejected' : 'failed',
+        outcome:
+          name === 'InputError' || name === 'NotFoundError'
+            ? 'rejected'
+            : 'failed',
       });
       throw error;
     }
@@ -458,40 +573,66 @@ export class ReleaseManager {
     return this.environments[i - 1];
   }
 
-  private async resolveStoreArtifact(service: string, artifactId: string | undefined, intent: Intent) {
+  private async resolveStoreArtifact(
+    service: string,
+    artifactId: string | undefined,
+    intent: Intent,
+  ) {
     if (artifactId) return this.getArtifact(service, artifactId);
     if (intent.type === 'ReleaseBranch') {
       const branch = intent.releaseBranch?.branch;
-      if (!branch) throw new InputError('intent.releaseBranch.branch is required when artifactId is not given');
+      if (!branch)
+        throw new InputError(
+          'intent.releaseBranch.branch is required when artifactId is not given',
+        );
       const [latest] = await this.artifacts.list(service, { branch, limit: 1 });
       if (!latest) {
-        throw new NotFoundError(`no artifacts of ${service} on branch '${branch}'`);
+        throw new NotFoundError(
+          `no artifacts of ${service} on branch '${branch}'`,
+        );
       }
       return latest.spec;
     }
     throw new InputError('artifactId is required');
   }
 
-  private async getArtifact(service: string, id: string): Promise<ArtifactSpec> {
+  private async getArtifact(
+    service: string,
+    id: string,
+  ): Promise<ArtifactSpec> {
     assertArtifactId('artifactId', id);
     const a = await this.artifacts.get(service, id);
-    if (!a) throw new NotFoundError(`artifact '${id}' not found for service '${service}'`);
+    if (!a)
+      throw new NotFoundError(
+        `artifact '${id}' not found for service '${service}'`,
+      );
     return a.spec;
   }
 
   /** The artifact running in an environment, read from the working tree of a write. */
   private async currentInTree(ctx: WriteContext, env: string, service: string) {
     for (const ns of await ctx.list(`${env}/releases`)) {
-      const text = await ctx.readFile(`${this.releaseDir(env, ns, service)}/artifact.json`);
+      const text = await ctx.readFile(
+        `${this.releaseDir(env, ns, service)}/artifact.json`,
+      );
       if (text) return JSON.parse(text) as ArtifactSpec;
     }
     return undefined;
   }
 
-  private async historyInTree(env: string, service: string, commit: string, count: number) {
+  private async historyInTree(
+    env: string,
+    service: string,
+    commit: string,
+    count: number,
+  ) {
     const ns = await this.namespaceAt(env, service, commit);
     if (!ns) return [];
-    const commits = await this.repo.log(this.releaseDir(env, ns, service), count, commit);
+    const commits = await this.repo.log(
+      this.releaseDir(env, ns, service),
+      count,
+      commit,
+    );
     return commits
       .map(c => ({ commit: c, artifactId: c.trailers['Artifact-ID'] }))
       .filter(c => c.artifactId);
@@ -501,14 +642,24 @@ export class ReleaseManager {
     const files = await this.repo.listFiles(`${env}/releases`, commit);
     for (const f of files) {
       const parts = f.split('/');
-      if (parts.length >= 5 && parts[3] === service && parts[4] === 'artifact.json') return parts[2];
+      if (
+        parts.length >= 5 &&
+        parts[3] === service &&
+        parts[4] === 'artifact.json'
+      )
+        return parts[2];
     }
     return undefined;
   }
 
   /** Promote: release to `environment` what runs in the environment before it. */
-  async promote(input: Omit<ReleaseInput, 'intent' | 'artifactId'>): Promise<PromoteResponse> {
-    const r = await this.release({ ...input, intent: { type: 'Promote', promote: {} } });
+  async promote(
+    input: Omit<ReleaseInput, 'intent' | 'artifactId'>,
+  ): Promise<PromoteResponse> {
+    const r = await this.release({
+      ...input,
+      intent: { type: 'Promote', promote: {} },
+    });
     return {
       service: input.service,
       fromEnvironment: r.fromEnvironment!,
@@ -520,8 +671,13 @@ export class ReleaseManager {
   }
 
   /** Rollback: to the previous release in the environment, or to `artifactId`. A new commit, never a history rewrite. */
-  async rollback(input: Omit<ReleaseInput, 'intent'>): Promise<RollbackResponse> {
-    const r = await this.release({ ...input, intent: { type: 'Rollback', rollback: {} } });
+  async rollback(
+    input: Omit<ReleaseInput, 'intent'>,
+  ): Promise<RollbackResponse> {
+    const r = await this.release({
+      ...input,
+      intent: { type: 'Rollback', rollback: {} },
+    });
     return {
       service: input.service,
       environment: input.environment,
@@ -545,7 +701,10 @@ export class ReleaseManager {
     }));
   }
 
-  private async readPolicies(service: string, ctx?: WriteContext): Promise<PolicyFile> {
+  private async readPolicies(
+    service: string,
+    ctx?: WriteContext,
+  ): Promise<PolicyFile> {
     const rel = `policies/${service}.json`;
     const text = ctx ? await ctx.readFile(rel) : await this.repo.readFile(rel);
     const p = text ? (JSON.parse(text) as Partial<PolicyFile>) : {};
@@ -565,13 +724,19 @@ export class ReleaseManager {
   ) {
     const branch = spec.application?.branch ?? '';
     const policies = await this.readPolicies(service, ctx);
-    const restrictions = [...this.globalRestrictions(), ...policies.branchRestrictions].filter(
-      r => r.environment === environment,
-    );
+    const restrictions = [
+      ...this.globalRestrictions(),
+      ...policies.branchRestrictions,
+    ].filter(r => r.environment === environment);
     for (const r of restrictions) {
       if (!matchesWhole(r.branchRegex, branch)) {
         throw new InputError(
-          `cannot release ${describeIntent(intent, spec.id)} of ${service} to environment '${environment}' due to branch restriction policy '${r.id}': branch '${branch}' does not match ${r.branchRegex}`,
+          `cannot release ${describeIntent(
+            intent,
+            spec.id,
+          )} of ${service} to environment '${environment}' due to branch restriction policy '${
+            r.id
+          }': branch '${branch}' does not match ${r.branchRegex}`,
         );
       }
     }
@@ -584,7 +749,10 @@ export class ReleaseManager {
     return {
       service,
       autoReleases: p.autoReleases,
-      branchRestrictions: [...this.globalRestrictions(), ...p.branchRestrictions],
+      branchRestrictions: [
+        ...this.globalRestrictions(),
+        ...p.branchRestrictions,
+      ],
     };
   }
 
@@ -596,17 +764,25 @@ export class ReleaseManager {
     actor: Actor;
   }): Promise<ApplyPolicyResponse> {
     const { service, branch, environment, actor } = input;
-    const id = `auto-release-${branch.replace(/[^A-Za-z0-9._-]+/g, '-')}-${environment}`;
+    const id = `auto-release-${branch.replace(
+      /[^A-Za-z0-9._-]+/g,
+      '-',
+    )}-${environment}`;
     await this.repo.write(async ctx => {
       const p = await this.readPolicies(service, ctx);
       for (const r of [...this.globalRestrictions(), ...p.branchRestrictions]) {
-        if (r.environment === environment && !matchesWhole(r.branchRegex, branch)) {
+        if (
+          r.environment === environment &&
+          !matchesWhole(r.branchRegex, branch)
+        ) {
           throw new InputError(
             `auto-release of branch '${branch}' to ${environment} conflicts with branch restriction policy '${r.id}' (${r.branchRegex})`,
           );
         }
       }
-      const other = p.autoReleases.find(a => a.environment === environment && a.branch !== branch);
+      const other = p.autoReleases.find(
+        a => a.environment === environment && a.branch !== branch,
+      );
       if (other) {
         throw new InputError(
           `auto-release of branch '${branch}' to ${environment} conflicts with policy '${other.id}': ${environment} already auto-releases branch '${other.branch}'; delete it first`,
@@ -614,13 +790,21 @@ export class ReleaseManager {
       }
       if (p.autoReleases.some(a => a.id === id)) return { result: undefined };
       p.autoReleases.push({ id, branch, environment });
-      await ctx.writeFile(`policies/${service}.json`, `${JSON.stringify(p, null, 2)}\n`);
+      await ctx.writeFile(
+        `policies/${service}.json`,
+        `${JSON.stringify(p, null, 2)}\n`,
+      );
       return {
         result: undefined,
         commit: {
           author: actor,
           paths: [`policies/${service}.json`],
-          message: policyMessage(service, `apply auto-release of ${branch} to ${environment}`, id, actor),
+          message: policyMessage(
+            service,
+            `apply auto-release of ${branch} to ${environment}`,
+            id,
+            actor,
+          ),
         },
       };
     });
@@ -648,13 +832,18 @@ export class ReleaseManager {
       // eslint-disable-next-line no-new
       new RegExp(branchRegex);
     } catch {
-      throw new InputError(`branchRegex is not a valid regular expression: ${branchRegex}`);
+      throw new InputError(
+        `branchRegex is not a valid regular expression: ${branchRegex}`,
+      );
     }
     const id = `branch-restriction-${environment}`;
     await this.repo.write(async ctx => {
       const p = await this.readPolicies(service, ctx);
       for (const a of p.autoReleases) {
-        if (a.environment === environment && !matchesWhole(branchRegex, a.branch)) {
+        if (
+          a.environment === environment &&
+          !matchesWhole(branchRegex, a.branch)
+        ) {
           throw new InputError(
             `branch restriction ${branchRegex} on ${environment} conflicts with auto-release policy '${a.id}' (branch '${a.branch}'); delete it first`,
           );
@@ -666,13 +855,21 @@ export class ReleaseManager {
         ...p.branchRestrictions.filter(r => r.id !== id),
         { id, environment, branchRegex },
       ];
-      await ctx.writeFile(`policies/${service}.json`, `${JSON.stringify(p, null, 2)}\n`);
+      await ctx.writeFile(
+        `policies/${service}.json`,
+        `${JSON.stringify(p, null, 2)}\n`,
+      );
       return {
         result: undefined,
         commit: {
           author: actor,
           paths: [`policies/${service}.json`],
-          message: policyMessage(service, `apply branch restriction ${branchRegex} on ${environment}`, id, actor),
+          message: policyMessage(
+            service,
+            `apply branch restriction ${branchRegex} on ${environment}`,
+            id,
+            actor,
+          ),
         },
       };
     });
@@ -689,31 +886,50 @@ export class ReleaseManager {
   }
 
   /** `DELETE /policies`. Global restrictions cannot be removed (400); no matching policy gives 404. */
-  async deletePolicies(input: { service: string; policyIds: string[]; actor: Actor }): Promise<DeletePolicyResponse> {
+  async deletePolicies(input: {
+    service: string;
+    policyIds: string[];
+    actor: Actor;
+  }): Promise<DeletePolicyResponse> {
     const { service, policyIds, actor } = input;
     const globals = new Set(this.globalRestrictions().map(g => g.id));
     const g = policyIds.find(id => globals.has(id));
     if (g) {
-      throw new InputError(`policy '${g}' is a global branch restriction from the server config and cannot be removed`);
+      throw new InputError(
+        `policy '${g}' is a global branch restriction from the server config and cannot be removed`,
+      );
     }
     const { result: count } = await this.repo.write(async ctx => {
       const p = await this.readPolicies(service, ctx);
       const before = p.autoReleases.length + p.branchRestrictions.length;
       p.autoReleases = p.autoReleases.filter(a => !policyIds.includes(a.id));
-      p.branchRestrictions = p.branchRestrictions.filter(r => !policyIds.includes(r.id));
-      const removed = before - p.autoReleases.length - p.branchRestrictions.length;
+      p.branchRestrictions = p.branchRestrictions.filter(
+        r => !policyIds.includes(r.id),
+      );
+      const removed =
+        before - p.autoReleases.length - p.branchRestrictions.length;
       if (!removed) {
-        throw new NotFoundError(`no policies exist with ids ${policyIds.join(', ')} for service '${service}'`);
+        throw new NotFoundError(
+          `no policies exist with ids ${policyIds.join(
+            ', ',
+          )} for service '${service}'`,
+        );
       }
       const rel = `policies/${service}.json`;
-      if (p.autoReleases.length + p.branchRestrictions.length === 0) await ctx.remove(rel);
+      if (p.autoReleases.length + p.branchRestrictions.length === 0)
+        await ctx.remove(rel);
       else await ctx.writeFile(rel, `${JSON.stringify(p, null, 2)}\n`);
       return {
         result: removed,
         commit: {
           author: actor,
           paths: [rel],
-          message: policyMessage(service, `delete policies ${policyIds.join(', ')}`, policyIds.join(','), actor),
+          message: policyMessage(
+            service,
+            `delete policies ${policyIds.join(', ')}`,
+            policyIds.join(','),
+            actor,
+          ),
         },
       };
     });
@@ -722,7 +938,9 @@ export class ReleaseManager {
       service,
       actorName: actor.name,
       actorEmail: actor.email,
-      message: `${actor.name} deleted policies ${policyIds.join(', ')} of ${service}`,
+      message: `${actor.name} deleted policies ${policyIds.join(
+        ', ',
+      )} of ${service}`,
       data: { action: 'delete', ids: policyIds },
     });
     return { service, count };
@@ -733,7 +951,11 @@ export class ReleaseManager {
   /* ---------------------------------------------------------------- */
 
   /** `GET /describe/release/{service}/{environment}?count=`: releases newest first, read from git. */
-  async describeRelease(serviceParam: unknown, envParam: unknown, count: number): Promise<DescribeReleaseResponse> {
+  async describeRelease(
+    serviceParam: unknown,
+    envParam: unknown,
+    count: number,
+  ): Promise<DescribeReleaseResponse> {
     const service = await this.assertService('service', serviceParam);
     const environment = this.assertEnvironment('environment', envParam);
     await this.ensureIndex();
@@ -761,17 +983,27 @@ export class ReleaseManager {
   }
 
   /** `GET /describe/artifact/{service}?count=&branch=`: newest first. */
-  async describeArtifact(serviceParam: unknown, count: number, branch?: string): Promise<DescribeArtifactResponse> {
+  async describeArtifact(
+    serviceParam: unknown,
+    count: number,
+    branch?: string,
+  ): Promise<DescribeArtifactResponse> {
     const service = await this.assertService('service', serviceParam);
     const list = await this.artifacts.list(service, { branch, limit: count });
     return { service, artifacts: list.map(a => a.spec) };
   }
 
   /** `GET /describe/latest-artifact/{service}?branch=`: 404 when the branch has none. */
-  async latestArtifact(serviceParam: unknown, branch: string): Promise<DescribeArtifactResponse> {
+  async latestArtifact(
+    serviceParam: unknown,
+    branch: string,
+  ): Promise<DescribeArtifactResponse> {
     const service = await this.assertService('service', serviceParam);
     const [latest] = await this.artifacts.list(service, { branch, limit: 1 });
-    if (!latest) throw new NotFoundError(`no artifacts available for service '${service}' and branch '${branch}'`);
+    if (!latest)
+      throw new NotFoundError(
+        `no artifacts available for service '${service}' and branch '${branch}'`,
+      );
     return { service, artifacts: [latest.spec] };
   }
 
@@ -790,10 +1022,17 @@ export class ReleaseManager {
    * fires the matching auto-release policies; or, without manifests, records
    * it and returns where to upload them.
    */
-  async createArtifact(spec: ArtifactSpec, manifests: ArtifactManifests | undefined, md5: string | undefined, baseUrl: string): Promise<ArtifactUploadResponse> {
+  async createArtifact(
+    spec: ArtifactSpec,
+    manifests: ArtifactManifests | undefined,
+    md5: string | undefined,
+    baseUrl: string,
+  ): Promise<ArtifactUploadResponse> {
     if (!manifests) {
       await this.artifacts.putSpec(spec);
-      const url = `${baseUrl}/artifacts/upload/${spec.service}/${spec.id}${md5 ? `?md5=${encodeURIComponent(md5)}` : ''}`;
+      const url = `${baseUrl}/artifacts/upload/${spec.service}/${spec.id}${
+        md5 ? `?md5=${encodeURIComponent(md5)}` : ''
+      }`;
       return { artifactUploadUrl: url };
     }
     this.validateManifests(manifests);
@@ -802,20 +1041,31 @@ export class ReleaseManager {
   }
 
   /** `PUT /artifacts/upload/{service}/{id}`: the manifests of an artifact created without them. */
-  async uploadManifests(service: string, id: string, body: Buffer, md5?: string): Promise<ArtifactUploadResponse> {
+  async uploadManifests(
+    service: string,
+    id: string,
+    body: Buffer,
+    md5?: string,
+  ): Promise<ArtifactUploadResponse> {
     const pending = await this.artifacts.getPending(service, id);
-    if (!pending) throw new NotFoundError(`no artifact '${id}' of '${service}' is waiting for its manifests`);
+    if (!pending)
+      throw new NotFoundError(
+        `no artifact '${id}' of '${service}' is waiting for its manifests`,
+      );
     if (md5) {
       const hash = createHash('md5').update(body);
       const hex = hash.copy().digest('hex');
       const b64 = hash.digest('base64');
-      if (md5 !== hex && md5 !== b64) throw new InputError('md5 does not match the uploaded manifests');
+      if (md5 !== hex && md5 !== b64)
+        throw new InputError('md5 does not match the uploaded manifests');
     }
     let manifests: ArtifactManifests;
     try {
       manifests = JSON.parse(body.toString('utf8'));
     } catch {
-      throw new InputError('manifests must be a JSON object: environment → file name → content');
+      throw new InputError(
+        'manifests must be a JSON object: environment → file name → content',
+      );
     }
     manifests = parseManifests(manifests);
     this.validateManifests(manifests);
@@ -830,7 +1080,9 @@ export class ReleaseManager {
       artifactId: spec.id,
       actorName: spec.application?.authorName,
       actorEmail: spec.application?.authorEmail,
-      message: `${spec.service} artifact ${spec.id} built from ${spec.application?.branch ?? '?'}: ${(spec.application?.message ?? '').split('\n')[0]}`,
+      message: `${spec.service} artifact ${spec.id} built from ${
+        spec.application?.branch ?? '?'
+      }: ${(spec.application?.message ?? '').split('\n')[0]}`,
       data: { branch: spec.application?.branch, sha: spec.application?.sha },
     });
     const policies = await this.readPolicies(spec.service);
@@ -845,13 +1097,26 @@ export class ReleaseManager {
           artifactId: spec.id,
           intent: { type: 'AutoRelease' },
           actor: {
-            name: spec.application?.committerName || spec.application?.authorName || 'CI',
-            email: spec.application?.committerEmail || spec.application?.authorEmail || 'ci@slipway.local',
+            name:
+              spec.application?.committerName ||
+              spec.application?.authorName ||
+              'CI',
+            email:
+              spec.application?.committerEmail ||
+              spec.application?.authorEmail ||
+              'ci@slipway.local',
           },
         });
-        out.push({ environment: p.environment, status: r.status || 'released', commit: r.commit });
+        out.push({
+          environment: p.environment,
+          status: r.status || 'released',
+          commit: r.commit,
+        });
       } catch (error) {
-        out.push({ environment: p.environment, status: `failed: ${(error as Error).message}` });
+        out.push({
+          environment: p.environment,
+          status: `failed: ${(error as Error).message}`,
+        });
       }
     }
     return out;
@@ -861,7 +1126,10 @@ export class ReleaseManager {
   /* Rollout state                                                     */
   /* ---------------------------------------------------------------- */
 
-  private async serviceOfWorkload(name: string, explicit?: string): Promise<string> {
+  private async serviceOfWorkload(
+    name: string,
+    explicit?: string,
+  ): Promise<string> {
     if (explicit) return this.assertService('service', explicit);
     const services = await this.services();
     if (services.includes(name)) return name;
@@ -869,7 +1137,9 @@ export class ReleaseManager {
       .filter(s => name.startsWith(`${s}-`))
       .sort((a, b) => b.length - a.length)[0];
     if (!match) {
-      throw new NotFoundError(`cannot tell the service of '${name}': no known service matches; send 'service'`);
+      throw new NotFoundError(
+        `cannot tell the service of '${name}': no known service matches; send 'service'`,
+      );
     }
     return match;
   }
@@ -878,7 +1148,13 @@ export class ReleaseManager {
   async daemonDeploy(ev: ReleaseEvent) {
     const environment = this.assertEnvironment('environment', ev.environment);
     const service = await this.serviceOfWorkload(ev.name);
-    await this.db.addRolloutEvent({ environment, service, artifactId: ev.artifactId, kind: 'deploy', payload: ev });
+    await this.db.addRolloutEvent({
+      environment,
+      service,
+      artifactId: ev.artifactId,
+      kind: 'deploy',
+      payload: ev,
+    });
     this.metrics.rolloutEvents.inc({ kind: 'deploy' });
     const desired = ev.replicas ?? 0;
     await this.db.addEvent({
@@ -890,7 +1166,11 @@ export class ReleaseManager {
         ev.availablePods >= desired
           ? `${service} ${ev.artifactId} rolled out in ${environment}: ${ev.availablePods}/${desired} ready`
           : `${service} ${ev.artifactId} rolling out in ${environment}: ${ev.availablePods}/${desired} ready`,
-      data: { phase: ev.availablePods >= desired ? 'succeeded' : 'progressing', available: ev.availablePods, desired },
+      data: {
+        phase: ev.availablePods >= desired ? 'succeeded' : 'progressing',
+        available: ev.availablePods,
+        desired,
+      },
     });
   }
 
@@ -898,7 +1178,13 @@ export class ReleaseManager {
   async daemonPodError(ev: PodErrorEvent) {
     const environment = this.assertEnvironment('environment', ev.environment);
     const service = await this.serviceOfWorkload(ev.podName, ev.service);
-    await this.db.addRolloutEvent({ environment, service, artifactId: ev.artifactId, kind: 'pod-error', payload: ev });
+    await this.db.addRolloutEvent({
+      environment,
+      service,
+      artifactId: ev.artifactId,
+      kind: 'pod-error',
+      payload: ev,
+    });
     this.metrics.rolloutEvents.inc({ kind: 'pod-error' });
     const first = ev.errors[0];
     await this.db.addEvent({
@@ -906,8 +1192,19 @@ export class ReleaseManager {
       service,
       environment,
       artifactId: ev.artifactId,
-      message: `${service} ${ev.artifactId} failing in ${environment}: pod ${ev.podName} container ${first?.name ?? '?'} ${first?.type ?? first?.reason ?? ''}`.trim(),
-      data: { phase: 'failed', podName: ev.podName, errors: ev.errors.map(e => ({ name: e.name, reason: e.type ?? e.reason })) },
+      message: `${service} ${ev.artifactId} failing in ${environment}: pod ${
+        ev.podName
+      } container ${first?.name ?? '?'} ${
+        first?.type ?? first?.reason ?? ''
+      }`.trim(),
+      data: {
+        phase: 'failed',
+        podName: ev.podName,
+        errors: ev.errors.map(e => ({
+          name: e.name,
+          reason: e.type ?? e.reason,
+        })),
+      },
     });
   }
 
@@ -915,14 +1212,24 @@ export class ReleaseManager {
   async daemonJobError(ev: JobErrorEvent) {
     const environment = this.assertEnvironment('environment', ev.environment);
     const service = await this.serviceOfWorkload(ev.jobName, ev.service);
-    await this.db.addRolloutEvent({ environment, service, artifactId: ev.artifactId, kind: 'job-error', payload: ev });
+    await this.db.addRolloutEvent({
+      environment,
+      service,
+      artifactId: ev.artifactId,
+      kind: 'job-error',
+      payload: ev,
+    });
     this.metrics.rolloutEvents.inc({ kind: 'job-error' });
     await this.db.addEvent({
       type: 'rollout',
       service,
       environment,
       artifactId: ev.artifactId,
-      message: `${service} ${ev.artifactId} job ${ev.jobName} failed in ${environment}: ${ev.errors[0]?.reason ?? ev.errors[0]?.message ?? ''}`.trim(),
+      message: `${service} ${ev.artifactId} job ${
+        ev.jobName
+      } failed in ${environment}: ${
+        ev.errors[0]?.reason ?? ev.errors[0]?.message ?? ''
+      }`.trim(),
       data: { phase: 'failed', jobName: ev.jobName },
     });
   }
@@ -935,18 +1242,33 @@ export class ReleaseManager {
     const service = services.includes(name) ? name : undefined;
     this.metrics.rolloutEvents.inc({ kind: 'flux' });
     if (service) {
-      await this.db.addRolloutEvent({ environment, service, kind: 'flux', payload: ev });
+      await this.db.addRolloutEvent({
+        environment,
+        service,
+        kind: 'flux',
+        payload: ev,
+      });
     }
     await this.db.addEvent({
       type: 'rollout',
       service,
       environment,
       message: `Flux ${ev.involvedObject.kind}/${name} in ${environment}: ${ev.reason}: ${ev.message}`,
-      data: { source: 'flux', severity: ev.severity, reason: ev.reason, revision: ev.metadata?.revision },
+      data: {
+        source: 'flux',
+        severity: ev.severity,
+        reason: ev.reason,
+        revision: ev.metadata?.revision,
+      },
     });
   }
 
-  private async rolloutOf(env: string, service: string, artifactId: string, releasedAt?: string): Promise<RolloutStatus> {
+  private async rolloutOf(
+    env: string,
+    service: string,
+    artifactId: string,
+    releasedAt?: string,
+  ): Promise<RolloutStatus> {
     const rows = await this.db.rolloutEvents(env, service, 50);
     const errors: RolloutContainerError[] = [];
     let deploy: ReleaseEvent | undefined;
@@ -985,23 +1307,37 @@ export class ReleaseManager {
       if (row.kind === 'job-error') {
         const j = payload as JobErrorEvent;
         for (const e of j.errors ?? []) {
-          errors.push({ podName: j.jobName, container: j.jobName, reason: e.reason ?? e.type, message: e.message });
+          errors.push({
+            podName: j.jobName,
+            container: j.jobName,
+            reason: e.reason ?? e.type,
+            message: e.message,
+          });
         }
       }
     }
-    const status: RolloutStatus = { phase: 'unknown', artifactId, errors, updatedAt };
+    const status: RolloutStatus = {
+      phase: 'unknown',
+      artifactId,
+      errors,
+      updatedAt,
+    };
     if (deploy) {
       status.availableReplicas = deploy.availablePods;
       status.desiredReplicas = deploy.replicas ?? 0;
     }
     if (flux) status.fluxMessage = `${flux.reason}: ${flux.message}`;
-    const fullyAvailable = deploy && deploy.availablePods >= (deploy.replicas ?? 0);
+    const fullyAvailable =
+      deploy && deploy.availablePods >= (deploy.replicas ?? 0);
     // Errors are only collected back to the newest full rollout: any means failing since.
     if (errors.length) status.phase = 'failed';
-    else if (deploy) status.phase = fullyAvailable ? 'succeeded' : 'progressing';
+    else if (deploy)
+      status.phase = fullyAvailable ? 'succeeded' : 'progressing';
     else if (flux) {
-      status.phase =
-        flux.severity === 'error' ? 'failed' : /Succeeded|Ready|Healthy/.test(flux.reason) ? 'succeeded' : 'progressing';
+      if (flux.severity === 'error') status.phase = 'failed';
+      else if (/Succeeded|Ready|Healthy/.test(flux.reason))
+        status.phase = 'succeeded';
+      else status.phase = 'progressing';
     }
     return status;
   }
@@ -1010,12 +1346,18 @@ export class ReleaseManager {
   async rollout(serviceParam: unknown): Promise<RolloutResponse> {
     const s = await this.status(serviceParam);
     const out: RolloutResponse = { service: s.service!, environments: {} };
-    for (const e of s.environments) out.environments[e.name] = e.rollout ?? { phase: 'unknown', errors: [] };
+    for (const e of s.environments)
+      out.environments[e.name] = e.rollout ?? { phase: 'unknown', errors: [] };
     return out;
   }
 
   /** `GET /events`. */
-  async events(q: { since?: string; service?: string; environment?: string; limit: number }): Promise<EventsResponse> {
+  async events(q: {
+    since?: string;
+    service?: string;
+    environment?: string;
+    limit: number;
+  }): Promise<EventsResponse> {
     return { events: await this.db.events(q) };
   }
 }
@@ -1023,6 +1365,42 @@ export class ReleaseManager {
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
+
+
+function fullIntentOf(
+  type: IntentType,
+  d: { fromEnvironment?: string; previousArtifactId?: string; branch?: string },
+): Intent {
+  switch (type) {
+    case 'Promote':
+      return { type, promote: { fromEnvironment: d.fromEnvironment } };
+    case 'Rollback':
+      return { type, rollback: { previousArtifactId: d.previousArtifactId } };
+    case 'ReleaseBranch':
+      return { type, releaseBranch: { branch: d.branch } };
+    default:
+      return { type };
+  }
+}
+
+function releaseEventMessage(
+  type: IntentType,
+  service: string,
+  environment: string,
+  r: ReleaseResult,
+  actor: Actor,
+): string {
+  switch (type) {
+    case 'Rollback':
+      return `${service} rolled back in ${environment} from ${r.previousArtifactId} to ${r.artifactId} by ${actor.name}`;
+    case 'Promote':
+      return `${service} ${r.artifactId} promoted from ${r.fromEnvironment} to ${environment} by ${actor.name}`;
+    case 'AutoRelease':
+      return `${service} ${r.artifactId} released to ${environment} by ${actor.name} (auto-release)`;
+    default:
+      return `${service} ${r.artifactId} released to ${environment} by ${actor.name}`;
+  }
+}
 
 function matchesWhole(regex: string, value: string): boolean {
   try {
@@ -1038,7 +1416,9 @@ function describeIntent(intent: Intent, artifactId: string): string {
     case 'ReleaseBranch':
       return `branch '${intent.releaseBranch?.branch}' with artifact '${artifactId}'`;
     case 'Promote':
-      return `promotion from '${intent.promote?.fromEnvironment ?? 'previous environment'}' with artifact '${artifactId}'`;
+      return `promotion from '${
+        intent.promote?.fromEnvironment ?? 'previous environment'
+      }' with artifact '${artifactId}'`;
     case 'Rollback':
       return `rollback to artifact '${artifactId}'`;
     case 'AutoRelease':
@@ -1071,14 +1451,13 @@ export function releaseMessage(r: {
   intent: Intent;
   actor: Actor;
 }): string {
-  const what =
-    r.intent.type === 'Promote'
-      ? `promote ${r.artifactId} from ${r.intent.promote?.fromEnvironment}`
-      : r.intent.type === 'Rollback'
-      ? `rollback to ${r.artifactId}`
-      : r.intent.type === 'AutoRelease'
-      ? `auto-release ${r.artifactId}`
-      : `release ${r.artifactId}`;
+  const what = {
+    Promote: `promote ${r.artifactId} from ${r.intent.promote?.fromEnvironment}`,
+    Rollback: `rollback to ${r.artifactId}`,
+    AutoRelease: `auto-release ${r.artifactId}`,
+    ReleaseArtifact: `release ${r.artifactId}`,
+    ReleaseBranch: `release ${r.artifactId}`,
+  }[r.intent.type];
   const trailers = [
     `Service: ${r.service}`,
     `Environment: ${r.environment}`,
@@ -1086,22 +1465,39 @@ export function releaseMessage(r: {
     `Artifact-ID: ${r.artifactId}`,
     `Intent: ${r.intent.type}`,
   ];
-  if (r.intent.promote?.fromEnvironment) trailers.push(`Intent-From-Environment: ${r.intent.promote.fromEnvironment}`);
-  if (r.intent.rollback?.previousArtifactId) trailers.push(`Intent-Previous-Artifact-ID: ${r.intent.rollback.previousArtifactId}`);
-  if (r.intent.releaseBranch?.branch) trailers.push(`Intent-Branch: ${r.intent.releaseBranch.branch}`);
+  if (r.intent.promote?.fromEnvironment)
+    trailers.push(
+      `Intent-From-Environment: ${r.intent.promote.fromEnvironment}`,
+    );
+  if (r.intent.rollback?.previousArtifactId)
+    trailers.push(
+      `Intent-Previous-Artifact-ID: ${r.intent.rollback.previousArtifactId}`,
+    );
+  if (r.intent.releaseBranch?.branch)
+    trailers.push(`Intent-Branch: ${r.intent.releaseBranch.branch}`);
   trailers.push(`Released-By: ${r.actor.name} <${r.actor.email}>`);
-  return `[${r.environment}/${r.service}] ${what}\n\n${describeIntent(r.intent, r.artifactId)} released by ${r.actor.name}\n\n${trailers.join('\n')}\n`;
+  return `[${r.environment}/${r.service}] ${what}\n\n${describeIntent(
+    r.intent,
+    r.artifactId,
+  )} released by ${r.actor.name}\n\n${trailers.join('\n')}\n`;
 }
 
-function policyMessage(service: string, what: string, id: string, actor: Actor) {
+function policyMessage(
+  service: string,
+  what: string,
+  id: string,
+  actor: Actor,
+) {
   return `[policies/${service}] ${what}\n\nService: ${service}\nPolicy: ${id}\nChanged-By: ${actor.name} <${actor.email}>\n`;
 }
 
 function intentFromTrailers(t: Record<string, string>): Intent {
   const type = (t.Intent as IntentType) || 'ReleaseArtifact';
   const intent: Intent = { type };
-  if (t['Intent-From-Environment']) intent.promote = { fromEnvironment: t['Intent-From-Environment'] };
-  if (t['Intent-Previous-Artifact-ID']) intent.rollback = { previousArtifactId: t['Intent-Previous-Artifact-ID'] };
+  if (t['Intent-From-Environment'])
+    intent.promote = { fromEnvironment: t['Intent-From-Environment'] };
+  if (t['Intent-Previous-Artifact-ID'])
+    intent.rollback = { previousArtifactId: t['Intent-Previous-Artifact-ID'] };
   if (t['Intent-Branch']) intent.releaseBranch = { branch: t['Intent-Branch'] };
   return intent;
 }

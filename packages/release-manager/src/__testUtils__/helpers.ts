@@ -9,7 +9,10 @@ import { ArtifactManifests, ArtifactSpec } from '../http/types';
 
 export const TOKEN = 'test-token';
 export const auth = { authorization: `Bearer ${TOKEN}` };
-export const jane = { committerName: 'Jane Doe', committerEmail: 'jane@example.com' };
+export const jane = {
+  committerName: 'Jane Doe',
+  committerEmail: 'jane@example.com',
+};
 
 /** A temp folder, removed by `cleanup()`. */
 export function tmpDir(prefix = 'rm-test-'): string {
@@ -17,7 +20,9 @@ export function tmpDir(prefix = 'rm-test-'): string {
 }
 
 /** Starts a release manager on a fresh temp data folder (or `dataDir`). */
-export async function start(input: ReleaseManagerConfigInput & { dataDir?: string } = {}) {
+export async function start(
+  input: ReleaseManagerConfigInput & { dataDir?: string } = {},
+) {
   const dataDir = input.dataDir ?? tmpDir();
   const config = resolveConfig({
     port: 0,
@@ -35,7 +40,10 @@ export async function start(input: ReleaseManagerConfigInput & { dataDir?: strin
     http: () => request(running.url),
     /** Runs git in the bare config repo. */
     git: (...args: string[]) =>
-      execFileSync('git', args, { cwd: config.configRepo.url, encoding: 'utf8' }),
+      execFileSync('git', args, {
+        cwd: config.configRepo.url,
+        encoding: 'utf8',
+      }),
   };
 }
 
@@ -43,10 +51,15 @@ export type Running = Awaited<ReturnType<typeof start>>;
 
 let counter = 0;
 /** An artifact spec with realistic fields. */
-export function spec(service: string, branch = 'main', extra: Partial<ArtifactSpec> = {}): ArtifactSpec {
+export function spec(
+  service: string,
+  branch = 'main',
+  extra: Partial<ArtifactSpec> = {},
+): ArtifactSpec {
   counter++;
-  const sha = (counter.toString(16).padStart(4, '0') + 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678').slice(0, 40);
-  const plan = ('f' + counter.toString(16).padStart(4, '0') + '0123456789abcdef0123456789abcdef0123').slice(0, 40);
+  const hex = counter.toString(16).padStart(4, '0');
+  const sha = `${hex}a1b2c3d4e5f60718293a4b5c6d7e8f9012345678`.slice(0, 40);
+  const plan = `f${hex}0123456789abcdef0123456789abcdef0123`.slice(0, 40);
   const b = branch.replace(/[^A-Za-z0-9._]+/g, '-');
   return {
     id: `${b}-${sha.slice(0, 10)}-${plan.slice(0, 10)}`,
@@ -71,15 +84,26 @@ export function spec(service: string, branch = 'main', extra: Partial<ArtifactSp
       end: '2026-11-20T10:05:00Z',
     },
     stages: [
-      { id: 'test', name: 'Test', data: { results: { passed: 120, failed: 0, skipped: 2 } } },
-      { id: 'snyk-code', name: 'Snyk code', data: { vulnerabilities: { high: 1, medium: 2, low: 3 } } },
+      {
+        id: 'test',
+        name: 'Test',
+        data: { results: { passed: 120, failed: 0, skipped: 2 } },
+      },
+      {
+        id: 'snyk-code',
+        name: 'Snyk code',
+        data: { vulnerabilities: { high: 1, medium: 2, low: 3 } },
+      },
     ],
     ...extra,
   };
 }
 
 /** Manifests for every environment. */
-export function manifests(service: string, envs = ['dev', 'staging', 'prod']): ArtifactManifests {
+export function manifests(
+  service: string,
+  envs = ['dev', 'staging', 'prod'],
+): ArtifactManifests {
   const out: ArtifactManifests = {};
   for (const env of envs) {
     out[env] = {
@@ -90,14 +114,20 @@ export function manifests(service: string, envs = ['dev', 'staging', 'prod']): A
 }
 
 /** Uploads an artifact; returns its spec. */
-export async function push(rm: Running, service: string, branch = 'main', extra: Partial<ArtifactSpec> = {}) {
+export async function push(
+  rm: Running,
+  service: string,
+  branch = 'main',
+  extra: Partial<ArtifactSpec> = {},
+) {
   const s = spec(service, branch, extra);
   const res = await rm
     .http()
     .post('/artifacts/create')
     .set(auth)
     .send({ artifact: s, manifests: manifests(service) });
-  if (res.status !== 201) throw new Error(`push failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`push failed: ${res.status} ${JSON.stringify(res.body)}`);
   return s;
 }
 
