@@ -37,8 +37,14 @@ function OnCallCardContent(props: { entity: Entity; title: string }) {
   const { entity, title } = props;
   const api = useApi(onCallApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const onCall = useAsyncRetry(() => api.getOnCall(entityRef), [api, entityRef]);
-  const incidents = useAsyncRetry(() => api.listIncidents(entityRef), [api, entityRef]);
+  const onCall = useAsyncRetry(
+    () => api.getOnCall(entityRef),
+    [api, entityRef],
+  );
+  const incidents = useAsyncRetry(
+    () => api.listIncidents(entityRef),
+    [api, entityRef],
+  );
   const [dialogOpen, setDialogOpen] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
 
@@ -47,7 +53,11 @@ function OnCallCardContent(props: { entity: Entity; title: string }) {
   const subheader = schedule ? (
     <>
       {PROVIDER_NAMES[onCall.value!.provider]}:{' '}
-      {schedule.url ? <Link to={schedule.url}>{schedule.name}</Link> : schedule.name}
+      {schedule.url ? (
+        <Link to={schedule.url}>{schedule.name}</Link>
+      ) : (
+        schedule.name
+      )}
       {schedule.timeZone ? ` (${schedule.timeZone})` : ''}
     </>
   ) : undefined;
@@ -59,20 +69,31 @@ function OnCallCardContent(props: { entity: Entity; title: string }) {
       variant="gridItem"
       action={
         <Box mt={1} mr={1}>
-          <Button variant="contained" color="secondary" onClick={() => setDialogOpen(true)}>
+          <Button
+            variant="contained"
+            color="secondary"
+            onClick={() => setDialogOpen(true)}
+          >
             Trigger incident
           </Button>
         </Box>
       }
     >
       {notice && (
-        <Alert severity="success" onClose={() => setNotice(undefined)} style={{ marginBottom: 8 }}>
+        <Alert
+          severity="success"
+          onClose={() => setNotice(undefined)}
+          style={{ marginBottom: 8 }}
+        >
           {notice}
         </Alert>
       )}
       {onCall.loading && <Progress />}
       {onCall.error && (
-        <ResponseErrorPanel error={onCall.error} title="Could not load who is on call" />
+        <ResponseErrorPanel
+          error={onCall.error}
+          title="Could not load who is on call"
+        />
       )}
       {onCall.value && <OnCallLevels onCall={onCall.value} />}
 
@@ -85,10 +106,16 @@ function OnCallCardContent(props: { entity: Entity; title: string }) {
       </Typography>
       {incidents.loading && !incidents.value && <Progress />}
       {incidents.error && (
-        <ResponseErrorPanel error={incidents.error} title="Could not load incidents" />
+        <ResponseErrorPanel
+          error={incidents.error}
+          title="Could not load incidents"
+        />
       )}
       {incidents.value && (
-        <IncidentList incidents={incidents.value.items} onChanged={incidents.retry} />
+        <IncidentList
+          incidents={incidents.value.items}
+          onChanged={incidents.retry}
+        />
       )}
 
       <TriggerIncidentDialog
@@ -99,7 +126,9 @@ function OnCallCardContent(props: { entity: Entity; title: string }) {
         onClose={() => setDialogOpen(false)}
         onTriggered={result => {
           setDialogOpen(false);
-          setNotice(result.message ?? `Incident "${result.incident.title}" triggered.`);
+          setNotice(
+            result.message ?? `Incident "${result.incident.title}" triggered.`,
+          );
           incidents.retry();
         }}
       />

@@ -18,7 +18,10 @@ import { onCallApiRef } from '../../api';
 import { absoluteTime, relativeTime } from '../format';
 
 function errorText(e: unknown): string {
-  const err = e as { body?: { error?: { message?: string } }; message?: string };
+  const err = e as {
+    body?: { error?: { message?: string } };
+    message?: string;
+  };
   return err?.body?.error?.message ?? err?.message ?? String(e);
 }
 
@@ -35,7 +38,10 @@ function Who(props: { who: string }) {
  * The open incidents of an entity, with links to the provider and, for embedded
  * incidents, Acknowledge and Resolve buttons. Calls `onChanged` after a change.
  */
-export function IncidentList(props: { incidents: Incident[]; onChanged: () => void }) {
+export function IncidentList(props: {
+  incidents: Incident[];
+  onChanged: () => void;
+}) {
   const api = useApi(onCallApiRef);
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -71,7 +77,12 @@ export function IncidentList(props: { incidents: Incident[]; onChanged: () => vo
             <ListItem key={incident.id} disableGutters divider>
               <ListItemText
                 primary={
-                  <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 6 }}>
+                  <Box
+                    display="flex"
+                    alignItems="center"
+                    flexWrap="wrap"
+                    style={{ gap: 6 }}
+                  >
                     {incident.url ? (
                       <Link to={incident.url}>{incident.title}</Link>
                     ) : (
@@ -80,7 +91,11 @@ export function IncidentList(props: { incidents: Incident[]; onChanged: () => vo
                     <Chip
                       size="small"
                       label={incident.status}
-                      color={incident.status === 'triggered' ? 'secondary' : 'default'}
+                      color={
+                        incident.status === 'triggered'
+                          ? 'secondary'
+                          : 'default'
+                      }
                     />
                     <Chip
                       size="small"

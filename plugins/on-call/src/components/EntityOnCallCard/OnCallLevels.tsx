@@ -29,7 +29,10 @@ const useStyles = makeStyles(theme => ({
 }));
 
 function initials(name: string): string {
-  const parts = name.replace(/^user:(\w+\/)?/, '').split(/[\s.]+/).filter(Boolean);
+  const parts = name
+    .replace(/^user:(\w+\/)?/, '')
+    .split(/[\s.]+/)
+    .filter(Boolean);
   return parts
     .slice(0, 2)
     .map(p => p[0]!.toUpperCase())
@@ -51,7 +54,9 @@ function Until(props: { shift: OnCallShift }) {
   if (!shift.end) return <>on call with no hand-off scheduled</>;
   return (
     <Tooltip title={absoluteTime(shift.end)}>
-      <span>until {relativeTime(shift.end)} ({absoluteTime(shift.end)})</span>
+      <span>
+        until {relativeTime(shift.end)} ({absoluteTime(shift.end)})
+      </span>
     </Tooltip>
   );
 }
@@ -73,7 +78,11 @@ export function OnCallLevels(props: { onCall: EntityOnCall }) {
   return (
     <>
       {onCall.levels.map(level => (
-        <Box key={level.level} className={classes.level} data-testid={`on-call-level-${level.level}`}>
+        <Box
+          key={level.level}
+          className={classes.level}
+          data-testid={`on-call-level-${level.level}`}
+        >
           <Typography variant="overline" component="h3">
             Level {level.level}
             {level.name ? ` · ${level.name}` : ''}
@@ -87,14 +96,20 @@ export function OnCallLevels(props: { onCall: EntityOnCall }) {
             {level.now.map((shift, i) => (
               <ListItem key={`${shift.person.name}-${i}`} disableGutters>
                 <ListItemAvatar>
-                  <Avatar className={classes.avatar}>{initials(shift.person.name)}</Avatar>
+                  <Avatar className={classes.avatar}>
+                    {initials(shift.person.name)}
+                  </Avatar>
                 </ListItemAvatar>
                 <ListItemText
                   primary={
                     <>
                       <PersonName person={shift.person} />
                       {shift.override && (
-                        <Chip size="small" label="override" style={{ marginLeft: 8 }} />
+                        <Chip
+                          size="small"
+                          label="override"
+                          style={{ marginLeft: 8 }}
+                        />
                       )}
                     </>
                   }
@@ -102,7 +117,9 @@ export function OnCallLevels(props: { onCall: EntityOnCall }) {
                     <>
                       {shift.person.email && (
                         <>
-                          <Link to={`mailto:${shift.person.email}`}>{shift.person.email}</Link>
+                          <Link to={`mailto:${shift.person.email}`}>
+                            {shift.person.email}
+                          </Link>
                           {' · '}
                         </>
                       )}
@@ -123,7 +140,9 @@ export function OnCallLevels(props: { onCall: EntityOnCall }) {
                 </span>
               ))}
               {level.next[0].start &&
-                ` from ${relativeTime(level.next[0].start)} (${absoluteTime(level.next[0].start)})`}
+                ` from ${relativeTime(level.next[0].start)} (${absoluteTime(
+                  level.next[0].start,
+                )})`}
             </Typography>
           )}
         </Box>

@@ -97,9 +97,17 @@ export function TriggerIncidentDialog(props: TriggerIncidentDialogProps) {
   };
 
   return (
-    <Dialog open={props.open} onClose={close} fullWidth maxWidth="sm" aria-labelledby="trigger-incident-title">
+    <Dialog
+      open={props.open}
+      onClose={close}
+      fullWidth
+      maxWidth="sm"
+      aria-labelledby="trigger-incident-title"
+    >
       <DialogTitle id="trigger-incident-title">
-        {step === 'form' ? `Trigger an incident for ${props.entityTitle}` : 'Confirm the incident'}
+        {step === 'form'
+          ? `Trigger an incident for ${props.entityTitle}`
+          : 'Confirm the incident'}
       </DialogTitle>
       <DialogContent>
         {error && (
@@ -140,7 +148,11 @@ export function TriggerIncidentDialog(props: TriggerIncidentDialogProps) {
                 value={urgency}
                 onChange={e => setUrgency(e.target.value as IncidentUrgency)}
               >
-                <FormControlLabel value="high" control={<Radio />} label="High (page now)" />
+                <FormControlLabel
+                  value="high"
+                  control={<Radio />}
+                  label="High (page now)"
+                />
                 <FormControlLabel value="low" control={<Radio />} label="Low" />
               </RadioGroup>
             </FormControl>
@@ -148,11 +160,17 @@ export function TriggerIncidentDialog(props: TriggerIncidentDialogProps) {
         ) : (
           <DialogContentText component="div">
             <p>
-              Trigger a <strong>{urgency}-urgency</strong> incident for <strong>{props.entityTitle}</strong>?
+              Trigger a <strong>{urgency}-urgency</strong> incident for{' '}
+              <strong>{props.entityTitle}</strong>?
             </p>
             <p>
               <strong>{title.trim()}</strong>
-              {description.trim() && <><br />{description.trim()}</>}
+              {description.trim() && (
+                <>
+                  <br />
+                  {description.trim()}
+                </>
+              )}
             </p>
             <p>
               {props.pagedName
@@ -175,7 +193,12 @@ export function TriggerIncidentDialog(props: TriggerIncidentDialogProps) {
             <Button onClick={() => setStep('form')} disabled={submitting}>
               Back
             </Button>
-            <Button color="secondary" variant="contained" onClick={trigger} disabled={submitting}>
+            <Button
+              color="secondary"
+              variant="contained"
+              onClick={trigger}
+              disabled={submitting}
+            >
               {submitting ? 'Triggering…' : 'Trigger incident'}
             </Button>
           </>

@@ -49,7 +49,13 @@ export function HomePageOnCallCard(props: HomePageOnCallCardProps) {
     if (ownershipEntityRefs.length === 0) return [];
     const { items } = await catalogApi.getEntities({
       filter: { kind: 'Component', 'relations.ownedBy': ownershipEntityRefs },
-      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.annotations'],
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.title',
+        'metadata.annotations',
+      ],
     });
     const services = items
       .filter(isOnCallAvailable)
@@ -109,14 +115,19 @@ export function HomePageOnCallCard(props: HomePageOnCallCardProps) {
           );
         }
         const now = row.onCall?.levels[0]?.now ?? [];
-        if (now.length === 0) return <Typography variant="body2">Nobody</Typography>;
+        if (now.length === 0)
+          return <Typography variant="body2">Nobody</Typography>;
         return (
           <>
             {now.map((s, i) => (
               <div key={i}>
                 <PersonName person={s.person} />
                 {s.person.email && (
-                  <Typography variant="caption" component="div" color="textSecondary">
+                  <Typography
+                    variant="caption"
+                    component="div"
+                    color="textSecondary"
+                  >
                     {s.person.email}
                   </Typography>
                 )}
@@ -130,7 +141,11 @@ export function HomePageOnCallCard(props: HomePageOnCallCardProps) {
       title: 'Until',
       render: row => {
         const end = row.onCall?.levels[0]?.now[0]?.end;
-        return end ? <span title={absoluteTime(end)}>{relativeTime(end)}</span> : '';
+        return end ? (
+          <span title={absoluteTime(end)}>{relativeTime(end)}</span>
+        ) : (
+          ''
+        );
       },
     },
     {
@@ -151,7 +166,12 @@ export function HomePageOnCallCard(props: HomePageOnCallCardProps) {
       <Table<Row>
         columns={columns}
         data={value}
-        options={{ paging: false, search: false, toolbar: false, padding: 'dense' }}
+        options={{
+          paging: false,
+          search: false,
+          toolbar: false,
+          padding: 'dense',
+        }}
       />
     </InfoCard>
   );
