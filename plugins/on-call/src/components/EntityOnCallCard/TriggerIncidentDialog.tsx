@@ -122,7 +122,6 @@ export function TriggerIncidentDialog(props: TriggerIncidentDialogProps) {
               label="Title"
               required
               fullWidth
-              autoFocus
               margin="dense"
               value={title}
               onChange={e => setTitle(e.target.value)}
