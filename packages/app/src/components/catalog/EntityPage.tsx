@@ -52,6 +52,10 @@ import {
 import { TechDocsAddons } from '@backstage/plugin-techdocs-react';
 import { ReportIssue } from '@backstage/plugin-techdocs-module-addons-contrib';
 import {
+  EntityOnCallCard,
+  isOnCallAvailable,
+} from '@slipway/plugin-on-call';
+import {
   EntityServiceHealthCard,
   isServiceHealthAvailable,
 } from '@slipway/plugin-service-health';
@@ -134,6 +138,13 @@ const serviceOverviewContent = (
       <EntitySwitch.Case if={isReleaseManagerAvailable}>
         <Grid item md={6} xs={12}>
           <EntityReleaseStatusCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    <EntitySwitch>
+      <EntitySwitch.Case if={isOnCallAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityOnCallCard />
         </Grid>
       </EntitySwitch.Case>
     </EntitySwitch>
