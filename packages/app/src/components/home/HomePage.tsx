@@ -12,6 +12,7 @@ import ApiIcon from '@material-ui/icons/Extension';
 import DocsIcon from '@material-ui/icons/LibraryBooks';
 import { MyTeamServicesCard } from './MyTeamServicesCard';
 import { HomePageServiceHealthCard } from '@slipway/plugin-service-health';
+import { HomePageOnCallCard } from '@slipway/plugin-on-call';
 
 const tools = [
   { url: '/create', label: 'Create a service', icon: <CreateIcon /> },
@@ -42,6 +43,9 @@ export function HomePage() {
             <MyTeamServicesCard />
           </Grid>
           {/* slipway:home-cards (on-call, service health, recent releases) */}
+          <Grid item xs={12} md={6}>
+            <HomePageOnCallCard />
+          </Grid>
           <Grid item xs={12} md={6}>
             <HomePageServiceHealthCard />
           </Grid>
