@@ -299,6 +299,12 @@ async function main() {
       results[`GET /status at ${rate}/s (${label})`] = summary(lat);
       console.log(`GET /status at ${rate}/s, ${label}: ${summary(lat)}`);
     };
+    // A short unmeasured run warms up both processes (JIT, connections).
+    const warm = values['status-seconds'];
+    values['status-seconds'] = '2';
+    await statusRun('warm-up');
+    delete results[`GET /status at ${values['status-rate']}/s (warm-up)`];
+    values['status-seconds'] = warm;
     await statusRun('idle');
 
     // 3. Concurrent releases: throughput and latency, with status load at the same time.

@@ -10,12 +10,18 @@ import {
   subjects,
 } from '../__testUtils__/helpers';
 
-function workingCopyClean(rm: Running) {
+/** The local clone holds nothing the remote does not: no unpushed commit, no stray branch tip. */
+async function workingCopyClean(rm: Running) {
+  const local = execFileSync('git', ['rev-parse', 'refs/heads/main'], {
+    cwd: rm.config.configRepo.workdir,
+    encoding: 'utf8',
+  }).trim();
+  const remote = fs.existsSync(rm.config.configRepo.url)
+    ? rm.git('rev-parse', 'main').trim()
+    : undefined;
   return (
-    execFileSync('git', ['status', '--porcelain'], {
-      cwd: rm.config.configRepo.workdir,
-      encoding: 'utf8',
-    }).trim() === ''
+    !(await rm.manager.repo.hasUnpushedCommits()) &&
+    (remote === undefined || local === remote)
   );
 }
 
@@ -52,7 +58,7 @@ describe('release manager: config repo faults', () => {
       expect(res.status).toBe(503);
       expect(res.body.status).toBe(503);
       expect(res.body.message).toMatch(/unreachable|cannot|refused/);
-      expect(workingCopyClean(rm)).toBe(true);
+      expect(await workingCopyClean(rm)).toBe(true);
       const pol = await rm
         .http()
         .patch('/policies/auto-release')
@@ -79,7 +85,7 @@ describe('release manager: config repo faults', () => {
     expect(again.status).toBe(200);
     expect(again.body.releaseId).toBe(b.id);
     expect(subjects(rm)[0]).toBe(`[dev/svc-fault] release ${b.id}`);
-    expect(workingCopyClean(rm)).toBe(true);
+    expect(await workingCopyClean(rm)).toBe(true);
   });
 
   it('answers 503 when the remote rejects the push, leaves no local commit behind, and recovers', async () => {
@@ -99,8 +105,8 @@ describe('release manager: config repo faults', () => {
     expect(res.status).toBe(503);
     expect(res.body.message).toContain('refused the push');
     expect(rm.git('rev-parse', 'main').trim()).toBe(head);
-    expect(workingCopyClean(rm)).toBe(true);
-    const local = execFileSync('git', ['rev-parse', 'HEAD'], {
+    expect(await workingCopyClean(rm)).toBe(true);
+    const local = execFileSync('git', ['rev-parse', 'refs/heads/main'], {
       cwd: rm.config.configRepo.workdir,
       encoding: 'utf8',
     }).trim();

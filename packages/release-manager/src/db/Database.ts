@@ -63,6 +63,8 @@ export class Database {
               max: 1,
               afterCreate: (conn: any, done: any) => {
                 conn.pragma('journal_mode = WAL');
+                // With WAL, NORMAL keeps the database consistent and avoids an fsync per write.
+                conn.pragma('synchronous = NORMAL');
                 conn.pragma('busy_timeout = 5000');
                 done(null, conn);
               },

@@ -18,22 +18,31 @@ export interface CommitRequest {
   /** Full commit message (subject, blank line, body with trailers). */
   message: string;
   author: Actor;
-  /** Repository-relative paths the operation changed (files or folders). */
-  paths: string[];
+  /** Repository-relative paths the operation changed (informational; the changes are tracked). */
+  paths?: string[];
 }
 
-/** Handed to a write operation: the working tree at the current head, plus helpers. */
+/**
+ * Handed to a write operation: the tree of the current head plus the changes
+ * of earlier operations of the same batch, and the operation's own changes.
+ */
 export interface WriteContext {
-  /** Commit the working tree is at (includes earlier operations of the same batch). */
+  /** Commit the batch starts from (the freshly fetched remote head). */
   head: string;
-  /** Reads a file of the working tree; undefined when missing. */
+  /** Reads a file; undefined when missing. */
   readFile(rel: string): Promise<string | undefined>;
-  /** Writes a file of the working tree, creating folders. */
+  /** Writes a file. */
   writeFile(rel: string, content: string): Promise<void>;
-  /** Removes a file or folder of the working tree (no error when missing). */
+  /** Removes a file or folder (no error when missing). */
   remove(rel: string): Promise<void>;
-  /** Lists the entries of a working tree folder (empty when missing). */
+  /** Lists the entries of a folder (empty when missing). */
   list(rel: string): Promise<string[]>;
+}
+
+/** One change of a write: a file written (`content`) or a path removed (`content: null`). */
+interface Change {
+  path: string;
+  content: string | null;
 }
 
 /** A write operation: changes the working tree and says what to commit, or nothing. */
@@ -93,15 +102,20 @@ const NON_FAST_FORWARD =
   /non-fast-forward|\[rejected\].*(fetch first|stale info)|failed to update ref|cannot lock ref|Updates were rejected because/i;
 
 /**
- * The GitOps config repository, through the system `git` (simple-git): a
- * working clone under the data folder, writes serialized through one queue
- * (and a cross-process lock), one commit per operation, pushed with retry on
- * non-fast-forward. Reads go to a fixed commit (`head`) through
- * `git cat-file --batch`, so they never see a half-written working tree.
+ * The GitOps config repository, through the system `git` (simple-git and
+ * plumbing): a clone under the data folder, writes serialized through one
+ * queue (and a cross-process lock), one commit per operation, pushed with
+ * retry on non-fast-forward.
+ *
+ * A batch of queued operations costs three git processes whatever its size:
+ * `fetch`, one `fast-import` that writes every operation's commit on top of
+ * the fetched head (only the changed paths; no checkout, no index), and
+ * `push`. Reads go to a fixed commit (`head`) through `git cat-file --batch`.
  *
  * Errors: a remote that cannot be reached or refuses the push makes the write
- * fail with `ServiceUnavailableError` (HTTP 503); the working tree is then
- * reset to the last fetched remote state, so the next write starts clean.
+ * fail with `ServiceUnavailableError` (HTTP 503); the local branch is then
+ * reset to the last fetched remote state (nothing unpushed stays behind), so
+ * the next write starts clean.
  */
 export class ConfigRepo {
   private readonly reader: CatFileBatch;
@@ -111,6 +125,8 @@ export class ConfigRepo {
   private readonly listeners: Array<(head: string, external: boolean) => void> =
     [];
   private closed = false;
+  private gitDir = '';
+  private batches = 0;
 
   constructor(private readonly options: ConfigRepoOptions) {
     this.reader = new CatFileBatch(options.workdir);
@@ -174,7 +190,10 @@ export class ConfigRepo {
       await fs.mkdir(url, { recursive: true });
       await simpleGit(url).raw(['init', '--bare', '-q', '-b', branch]);
     }
-    if (!existsSync(path.join(workdir, '.git'))) {
+    if (
+      !existsSync(path.join(workdir, '.git')) &&
+      !existsSync(path.join(workdir, 'HEAD'))
+    ) {
       await fs.rm(workdir, { recursive: true, force: true });
       await fs.mkdir(path.dirname(workdir), { recursive: true });
       try {
@@ -182,7 +201,7 @@ export class ConfigRepo {
           ...this.authArgs(),
           'clone',
           '-q',
-          '--no-checkout',
+          '--bare',
           url,
           workdir,
         ]);
@@ -192,45 +211,40 @@ export class ConfigRepo {
         );
       }
     }
+    this.gitDir = existsSync(path.join(workdir, '.git'))
+      ? path.join(workdir, '.git')
+      : workdir;
     const g = this.wd();
     await g.raw(['config', 'user.name', this.options.committerName]);
     await g.raw(['config', 'user.email', this.options.committerEmail]);
     await g.raw(['config', 'core.commitGraph', 'true']);
     await g.raw(['config', 'fetch.writeCommitGraph', 'false']);
+    // Repacking is done by the release manager itself (see maintenance()).
     await g.raw(['config', 'gc.auto', '0']);
     await g.raw(['remote', 'set-url', 'origin', url]);
-    try {
-      await g.raw([...this.authArgs(), 'fetch', '-q', 'origin']);
-    } catch (error) {
-      throw new ServiceUnavailableError(
-        `config repo ${redact(url)} cannot be fetched: ${firstLine(error)}`,
-      );
-    }
-    const remoteHead = await this.revParse(`refs/remotes/origin/${branch}`);
-    if (!remoteHead) {
+    await this.sync().catch(error => {
+      if (!/has no branch/.test(String(error?.message))) throw error;
+    });
+    if (!this.headSha) {
       // An empty remote: create the first commit.
-      await g
-        .raw(['checkout', '-q', '--orphan', branch])
-        .catch(() => undefined);
-      await fs.writeFile(
-        path.join(workdir, 'README.md'),
-        [
-          '# Config repository',
-          '',
-          'Written by the Slipway release manager. Do not edit by hand.',
-          '',
-          '- `<environment>/releases/<namespace>/<service>/`: what runs where (manifests, `artifact.json`, `kustomization.yaml`)',
-          '- `policies/<service>.json`: auto-release and branch-restriction policies',
-          '',
-        ].join('\n'),
-      );
-      await g.raw(['add', 'README.md']);
-      await g.raw([
-        'commit',
-        '-q',
-        '--no-verify',
-        '-m',
-        'Initialize config repository',
+      const readme = [
+        '# Config repository',
+        '',
+        'Written by the Slipway release manager. Do not edit by hand.',
+        '',
+        '- `<environment>/releases/<namespace>/<service>/`: what runs where (manifests, `artifact.json`, `kustomization.yaml`)',
+        '- `policies/<service>.json`: auto-release and branch-restriction policies',
+        '',
+      ].join('\n');
+      const [sha] = await this.fastImport(undefined, [
+        {
+          message: 'Initialize config repository\n',
+          author: {
+            name: this.options.committerName,
+            email: this.options.committerEmail,
+          },
+          changes: [{ path: 'README.md', content: readme }],
+        },
       ]);
       try {
         await g.raw([
@@ -238,7 +252,7 @@ export class ConfigRepo {
           'push',
           '-q',
           'origin',
-          `HEAD:refs/heads/${branch}`,
+          `${sha}:refs/heads/${branch}`,
         ]);
       } catch (error) {
         throw new ServiceUnavailableError(
@@ -247,20 +261,97 @@ export class ConfigRepo {
           )}`,
         );
       }
-      await g.raw([...this.authArgs(), 'fetch', '-q', 'origin']);
+      await this.sync();
     }
-    await g.raw([
-      'checkout',
-      '-q',
-      '-B',
-      branch,
-      `refs/remotes/origin/${branch}`,
-    ]);
-    await g.raw(['reset', '-q', '--hard', `refs/remotes/origin/${branch}`]);
-    await g.raw(['clean', '-qfd']);
-    this.headSha = (await this.revParse('HEAD'))!;
     // Changed-path Bloom filters keep path-limited `git log` fast on long histories.
     await this.writeCommitGraph();
+  }
+
+  /**
+   * Writes commits with one `git fast-import` process: each on top of the
+   * previous one, the first on `parent` (a root commit when undefined).
+   * @returns the new commit shas, in order
+   */
+  private async fastImport(
+    parent: string | undefined,
+    commits: Array<{ message: string; author: Actor; changes: Change[] }>,
+  ): Promise<string[]> {
+    const { branch } = this.options;
+    const marksFile = path.join(
+      this.gitDir,
+      `slipway-marks-${process.pid}-${Date.now()}`,
+    );
+    const ref = `refs/heads/${branch}`;
+    const parts: Buffer[] = [];
+    const text = (t: string) => parts.push(Buffer.from(t, 'utf8'));
+    const data = (t: string) => {
+      const b = Buffer.from(t, 'utf8');
+      parts.push(Buffer.from(`data ${b.length}\n`), b, Buffer.from('\n'));
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const who = (a: Actor) =>
+      `${sanitize(a.name)} <${sanitize(a.email)}> ${now} +0000`;
+    if (!parent) text(`reset ${ref}\n\n`);
+    commits.forEach((c, i) => {
+      text(`commit ${ref}\nmark :${i + 1}\n`);
+      text(`author ${who(c.author)}\n`);
+      text(
+        `committer ${who({
+          name: this.options.committerName,
+          email: this.options.committerEmail,
+        })}\n`,
+      );
+      data(c.message);
+      if (i === 0 && parent) text(`from ${parent}\n`);
+      for (const ch of c.changes) {
+        if (/[\n\r"]/.test(ch.path)) throw new Error(`invalid path ${ch.path}`);
+        if (ch.content === null) text(`D ${ch.path}\n`);
+        else {
+          text(`M 100644 inline ${ch.path}\n`);
+          data(ch.content);
+        }
+      }
+      text('\n');
+    });
+    text('done\n');
+    await new Promise<void>((resolve, reject) => {
+      const proc = spawn(
+        'git',
+        [
+          'fast-import',
+          '--quiet',
+          '--done',
+          '--force',
+          `--export-marks=${marksFile}`,
+        ],
+        {
+          cwd: this.gitDir,
+          stdio: ['pipe', 'ignore', 'pipe'],
+        },
+      );
+      let stderr = '';
+      proc.stderr.on('data', d => {
+        stderr += d;
+      });
+      proc.on('error', reject);
+      proc.on('exit', code =>
+        code === 0
+          ? resolve()
+          : reject(
+              new Error(`git fast-import failed (${code}): ${stderr.trim()}`),
+            ),
+      );
+      proc.stdin.on('error', () => undefined);
+      proc.stdin.end(Buffer.concat(parts));
+    });
+    const marks = await fs.readFile(marksFile, 'utf8');
+    await fs.rm(marksFile, { force: true });
+    const byMark = new Map<string, string>();
+    for (const line of marks.split('\n')) {
+      const [m, sha] = line.split(' ');
+      if (m && sha) byMark.set(m, sha);
+    }
+    return commits.map((_, i) => byMark.get(`:${i + 1}`)!);
   }
 
   /** Writes the commit-graph file with changed-path Bloom filters. */
@@ -288,7 +379,7 @@ export class ConfigRepo {
   private async readRef(ref: string): Promise<string | undefined> {
     try {
       const text = (
-        await fs.readFile(path.join(this.options.workdir, '.git', ref), 'utf8')
+        await fs.readFile(path.join(this.gitDir, ref), 'utf8')
       ).trim();
       if (/^[0-9a-f]{40}$/.test(text)) return text;
     } catch {
@@ -304,8 +395,7 @@ export class ConfigRepo {
   }
 
   /**
-   * Fetches the remote and, when other writers moved it, resets the working
-   * tree and `head` to it. Used by the idle poller and before every write batch.
+   * Fetches the remote and, when other writers moved it, moves `head` to it. Used by the idle poller and before every write batch.
    * @throws ServiceUnavailableError when the remote cannot be reached
    */
   async sync(): Promise<void> {
@@ -320,6 +410,11 @@ export class ConfigRepo {
         `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
       ]);
     } catch (error) {
+      if (/couldn't find remote ref/i.test(String((error as Error)?.message))) {
+        throw new ServiceUnavailableError(
+          `config repo ${redact(url)} has no branch ${branch}`,
+        );
+      }
       throw new ServiceUnavailableError(
         `config repo ${redact(url)} is unreachable: ${firstLine(error)}`,
       );
@@ -330,11 +425,7 @@ export class ConfigRepo {
         `config repo ${redact(url)} has no branch ${branch}`,
       );
     }
-    if (remote !== this.headSha) {
-      await g.raw(['reset', '-q', '--hard', remote]);
-      await g.raw(['clean', '-qfd']);
-      this.setHead(remote, true);
-    }
+    if (remote !== this.headSha) this.setHead(remote, !!this.headSha);
   }
 
   /** Fetches when no write is running (for the idle poller). */
@@ -399,131 +490,229 @@ export class ConfigRepo {
       const base = this.headSha;
       const outcomes = new Map<QueuedWrite, WriteOutcome<any>>();
       const failures = new Map<QueuedWrite, unknown>();
-      let committed = false;
-      let current = base;
+      const batchChanges: Change[] = [];
+      const commits: Array<{
+        w: QueuedWrite;
+        message: string;
+        author: Actor;
+        changes: Change[];
+      }> = [];
       for (const w of batch) {
+        const own: Change[] = [];
         try {
-          const { result, commit } = await w.op(this.context(current));
-          if (!commit) {
+          const { result, commit } = await w.op(
+            this.context(base, batchChanges, own),
+          );
+          const effective = commit
+            ? await this.effectiveChanges(base, batchChanges, own)
+            : [];
+          if (!commit || !effective.length) {
             outcomes.set(w, { result });
             continue;
           }
-          await g.raw(['add', '-A', '--', ...commit.paths]);
-          try {
-            await g.raw([
-              'commit',
-              '-q',
-              '--no-verify',
-              `--author=${sanitize(commit.author.name)} <${sanitize(
-                commit.author.email,
-              )}>`,
-              '-m',
-              commit.message,
-            ]);
-          } catch (error) {
-            if (
-              /nothing to commit|nothing added to commit|no changes added/i.test(
-                String((error as Error)?.message),
-              )
-            ) {
-              outcomes.set(w, { result });
-              continue;
-            }
-            throw error;
-          }
-          committed = true;
-          current = (await this.readRef(`refs/heads/${branch}`))!;
-          outcomes.set(w, { result, commit: current });
+          batchChanges.push(...own);
+          commits.push({
+            w,
+            message: commit.message,
+            author: commit.author,
+            changes: own,
+          });
+          outcomes.set(w, { result });
         } catch (error) {
+          // Only this operation fails; its changes are dropped.
           failures.set(w, error);
-          // Undo this operation's partial changes; earlier operations are committed.
-          await g.raw(['reset', '-q', '--hard', 'HEAD']);
-          await g.raw(['clean', '-qfd']);
         }
       }
-      if (committed) {
+      if (commits.length) {
+        let shas: string[];
         try {
-          await g.raw([
-            ...this.authArgs(),
-            'push',
-            '-q',
-            '--porcelain',
-            'origin',
-            `HEAD:refs/heads/${branch}`,
-          ]);
+          shas = await this.fastImport(base, commits);
         } catch (error) {
-          // Back to the last known remote state: the working copy stays clean.
-          await g.raw(['reset', '-q', '--hard', base]);
-          await g.raw(['clean', '-qfd']);
-          const msg = String((error as Error)?.message ?? error);
-          if (
-            NON_FAST_FORWARD.test(msg) &&
-            attempt < this.options.pushRetries
-          ) {
-            attempt++;
-            this.options.onPushRetry?.();
-            continue;
+          for (const c of commits) {
+            outcomes.delete(c.w);
+            failures.set(c.w, error);
           }
-          const e = new ServiceUnavailableError(
-            NON_FAST_FORWARD.test(msg)
-              ? `config repo kept moving: gave up after ${attempt} push retries; try again`
-              : `config repo ${redact(
-                  this.options.url,
-                )} refused the push: ${firstLine(error)}`,
-          );
-          for (const w of batch) {
-            if (failures.has(w)) w.reject(failures.get(w));
-            else w.reject(e);
-          }
-          return;
+          shas = [];
         }
-        this.setHead(current, false);
+        if (shas.length) {
+          const tip = shas[shas.length - 1];
+          try {
+            await g.raw([
+              ...this.authArgs(),
+              'push',
+              '-q',
+              '--porcelain',
+              'origin',
+              `${tip}:refs/heads/${branch}`,
+            ]);
+          } catch (error) {
+            // Nothing unpushed stays behind: the local branch goes back to the remote state.
+            await g
+              .raw(['update-ref', `refs/heads/${branch}`, base])
+              .catch(() => undefined);
+            const msg = String((error as Error)?.message ?? error);
+            if (
+              NON_FAST_FORWARD.test(msg) &&
+              attempt < this.options.pushRetries
+            ) {
+              attempt++;
+              this.options.onPushRetry?.();
+              continue;
+            }
+            const e = new ServiceUnavailableError(
+              NON_FAST_FORWARD.test(msg)
+                ? `config repo kept moving: gave up after ${attempt} push retries; try again`
+                : `config repo ${redact(
+                    this.options.url,
+                  )} refused the push: ${firstLine(error)}`,
+            );
+            for (const w of batch) {
+              if (failures.has(w)) w.reject(failures.get(w));
+              else w.reject(e);
+            }
+            return;
+          }
+          // The remote has it now: keep the remote-tracking ref in step.
+          await g
+            .raw(['update-ref', `refs/remotes/origin/${branch}`, tip])
+            .catch(() => undefined);
+          commits.forEach((c, i) => {
+            outcomes.get(c.w)!.commit = shas[i];
+          });
+          this.setHead(tip, false);
+          this.batches++;
+        }
       }
       for (const w of batch) {
         if (failures.has(w)) w.reject(failures.get(w));
         else w.resolve(outcomes.get(w)!);
       }
+      if (this.batches % 50 === 0 && commits.length) await this.maintenance();
       return;
     }
   }
 
-  private resolveInside(rel: string): string {
-    const abs = path.resolve(this.options.workdir, rel);
+  /**
+   * Repacks the many small packs `fast-import` leaves (one per batch) and
+   * refreshes the commit-graph, every 50 batches.
+   */
+  private async maintenance() {
+    const g = this.wd();
+    await g.raw(['repack', '-d', '-q', '--geometric=2']).catch(() => undefined);
+    await this.writeCommitGraph();
+    // The reader may hold deleted packs open: start a fresh one.
+    this.reader.close();
+  }
+
+  /** Resolves a path through the change layers (newest first), then the base tree. */
+  private async resolve(
+    base: string,
+    layers: Change[][],
+    rel: string,
+  ): Promise<string | undefined> {
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l];
+      for (let i = layer.length - 1; i >= 0; i--) {
+        const c = layer[i];
+        if (c.path === rel) return c.content ?? undefined;
+        if (c.content === null && rel.startsWith(`${c.path}/`))
+          return undefined;
+      }
+    }
+    return this.reader.readText(`${base}:${rel}`);
+  }
+
+  /** The entries (names) of a folder at `base`, from its raw tree object. */
+  private async treeEntries(base: string, dir: string): Promise<string[]> {
+    const raw = await this.reader.read(`${base}:${dir}`, false);
+    if (!raw) return [];
+    const names: string[] = [];
+    let i = 0;
+    // Raw tree: "<mode> <name>\0<20-byte id>" repeated; a blob read gives no NULs.
+    while (i < raw.length) {
+      const sp = raw.indexOf(0x20, i);
+      const nul = raw.indexOf(0, sp);
+      if (sp < 0 || nul < 0) return [];
+      names.push(raw.subarray(sp + 1, nul).toString('utf8'));
+      i = nul + 21;
+    }
+    return names;
+  }
+
+  /** Drops changes that leave the tree as it was, so an operation without effect makes no commit. */
+  private async effectiveChanges(
+    base: string,
+    before: Change[],
+    own: Change[],
+  ): Promise<Change[]> {
+    const out: Change[] = [];
+    for (const c of own) {
+      const current = await this.resolve(base, [before], c.path);
+      if (c.content === null) {
+        const isDir =
+          (await this.listLayered(base, [before], c.path)).length > 0;
+        if (current !== undefined || isDir) out.push(c);
+      } else if (current !== c.content) {
+        out.push(c);
+      }
+    }
+    return out;
+  }
+
+  private async listLayered(
+    base: string,
+    layers: Change[][],
+    dir: string,
+  ): Promise<string[]> {
+    const prefix = `${dir}/`;
+    const names = new Set(await this.treeEntries(base, dir));
+    for (const layer of layers) {
+      for (const c of layer) {
+        if (c.content === null) {
+          if (c.path === dir || dir.startsWith(`${c.path}/`)) names.clear();
+          else if (
+            c.path.startsWith(prefix) &&
+            !c.path.slice(prefix.length).includes('/')
+          ) {
+            names.delete(c.path.slice(prefix.length));
+          }
+        } else if (c.path.startsWith(prefix)) {
+          names.add(c.path.slice(prefix.length).split('/')[0]);
+        }
+      }
+    }
+    return [...names].sort();
+  }
+
+  private checkPath(rel: string): string {
+    const norm = path.posix.normalize(rel);
     if (
-      !abs.startsWith(this.options.workdir + path.sep) ||
-      abs.includes(`${path.sep}.git`)
+      norm !== rel ||
+      rel.startsWith('/') ||
+      rel
+        .split('/')
+        .some(
+          seg => seg === '..' || seg === '.' || seg === '' || seg === '.git',
+        )
     ) {
       throw new Error(`path escapes the config repo: ${rel}`);
     }
-    return abs;
+    return rel;
   }
 
-  private context(head: string): WriteContext {
+  private context(base: string, before: Change[], own: Change[]): WriteContext {
     return {
-      head,
-      readFile: async rel => {
-        try {
-          return await fs.readFile(this.resolveInside(rel), 'utf8');
-        } catch (e: any) {
-          if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
-          throw e;
-        }
-      },
+      head: base,
+      readFile: async rel =>
+        this.resolve(base, [before, own], this.checkPath(rel)),
       writeFile: async (rel, content) => {
-        const abs = this.resolveInside(rel);
-        await fs.mkdir(path.dirname(abs), { recursive: true });
-        await fs.writeFile(abs, content);
+        own.push({ path: this.checkPath(rel), content });
       },
       remove: async rel => {
-        await fs.rm(this.resolveInside(rel), { recursive: true, force: true });
+        own.push({ path: this.checkPath(rel), content: null });
       },
-      list: async rel => {
-        try {
-          return await fs.readdir(this.resolveInside(rel));
-        } catch {
-          return [];
-        }
-      },
+      list: async rel =>
+        this.listLayered(base, [before, own], this.checkPath(rel)),
     };
   }
 
@@ -649,10 +838,19 @@ export class ConfigRepo {
     return Number(out.trim());
   }
 
-  /** Whether the working tree has uncommitted changes (for tests and health). */
-  async isClean(): Promise<boolean> {
-    const out = await this.wd().raw(['status', '--porcelain']);
-    return out.trim() === '';
+  /** Whether the local branch holds commits the remote does not have (never, after a write returns). */
+  async hasUnpushedCommits(): Promise<boolean> {
+    const { branch } = this.options;
+    const local = await this.readRef(`refs/heads/${branch}`);
+    const remote = await this.readRef(`refs/remotes/origin/${branch}`);
+    if (!local) return false;
+    if (local === remote) return false;
+    const out = await this.wd().raw([
+      'rev-list',
+      '--count',
+      `${remote}..${local}`,
+    ]);
+    return Number(out.trim()) > 0;
   }
 
   /** Waits for queued writes, then stops the reader process. */

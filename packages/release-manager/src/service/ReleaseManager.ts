@@ -1366,7 +1366,6 @@ export class ReleaseManager {
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-
 function fullIntentOf(
   type: IntentType,
   d: { fromEnvironment?: string; previousArtifactId?: string; branch?: string },
