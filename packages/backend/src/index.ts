@@ -6,6 +6,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleSlipwayPolicy } from './modules/permissionPolicy';
+import { catalogModuleFilePlaceholders } from './modules/catalogFilePlaceholders';
 
 const backend = createBackend();
 
@@ -23,6 +24,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(catalogModuleFilePlaceholders);
 
 // scaffolder (golden-path templates)
 backend.add(import('@backstage/plugin-scaffolder-backend'));

@@ -33,7 +33,10 @@ const tools = [
 export function HomePage() {
   return (
     <Page themeId="home">
-      <Header title={<WelcomeTitle />} pageTitleOverride="Home" />
+      <Header
+        title={<WelcomeTitle language={['English']} />}
+        pageTitleOverride="Home"
+      />
       <Content>
         <Grid container spacing={3}>
           <Grid item xs={12}>

@@ -1,0 +1,2 @@
+export { catalogModuleFilePlaceholders } from './module';
+export { textPlaceholderResolver } from './resolver';
