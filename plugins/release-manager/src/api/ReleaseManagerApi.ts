@@ -179,9 +179,9 @@ export class ReleaseManagerClient implements ReleaseManagerApi {
     const base = await this.discoveryApi.getBaseUrl('release-manager');
     const url = `${base}/entities/${encodeURIComponent(
       entity.namespace,
-    )}/${encodeURIComponent(entity.kind)}/${encodeURIComponent(
-      entity.name,
-    )}${path}`;
+    )}/${encodeURIComponent(
+      entity.kind.toLocaleLowerCase('en-US'),
+    )}/${encodeURIComponent(entity.name)}${path}`;
     const response = await this.fetchApi.fetch(url, {
       method,
       headers: body ? { 'content-type': 'application/json' } : undefined,

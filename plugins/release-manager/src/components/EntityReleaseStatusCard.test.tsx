@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen, waitFor } from '@testing-library/react';
+import { configure, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -9,9 +9,13 @@ import {
   main3,
   settledStatus,
   status,
-} from '../testing/fixtures';
-import { renderWithEntity } from '../testing/render';
+} from '../__testUtils__/fixtures';
+import { renderWithEntity } from '../__testUtils__/render';
 import { EntityReleaseStatusCard } from './EntityReleaseStatusCard';
+
+// the tables are heavy to render on a busy 2-core machine
+jest.setTimeout(60_000);
+configure({ asyncUtilTimeout: 15_000 });
 
 const server = setupServer();
 registerMswTestHooks(server);

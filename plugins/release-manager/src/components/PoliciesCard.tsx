@@ -19,7 +19,7 @@ import Alert from '@material-ui/lab/Alert';
 import { EntityPolicies } from '@slipway/plugin-release-manager-common';
 import { useState } from 'react';
 import { releaseManagerApiRef } from '../api/ReleaseManagerApi';
-import { WithReason } from './common';
+import { errorMessage, WithReason } from './common';
 
 /**
  * The service's auto-release and branch-restriction policies. Owners can add and remove
@@ -54,7 +54,7 @@ export function PoliciesCard(props: {
       alertApi.post({ message: what, severity: 'success', display: 'transient' });
       onChanged();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }

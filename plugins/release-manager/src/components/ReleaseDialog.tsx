@@ -14,7 +14,7 @@ import {
   BranchRestrictionPolicy,
 } from '@slipway/plugin-release-manager-common';
 import { useState } from 'react';
-import { Secondary, ShortSha } from './common';
+import { errorMessage, Secondary, ShortSha } from './common';
 
 /** An artifact as the dialog shows it (only the id may be known). */
 export type DialogArtifact = Partial<ArtifactWithLinks> & { id: string };
@@ -147,7 +147,7 @@ export function ReleaseDialog(props: {
         )}
         {error && (
           <Box mt={2}>
-            <Alert severity="error">{error.message}</Alert>
+            <Alert severity="error">{errorMessage(error)}</Alert>
           </Box>
         )}
       </DialogContent>

@@ -11,6 +11,15 @@ import { RolloutStatus } from '@slipway/plugin-release-manager-common';
 import { DateTime } from 'luxon';
 import { ReactNode } from 'react';
 
+/**
+ * The message to show for a failed call: the backend's own message (e.g. the branch
+ * restriction that refused a release) rather than `Request failed with 400 ...`.
+ */
+export function errorMessage(error: unknown): string {
+  const e = error as { body?: { error?: { message?: string } }; message?: string };
+  return e?.body?.error?.message || e?.message || String(error);
+}
+
 /** The first 7 characters of a sha, linking to the commit when a link is known. */
 export function ShortSha(props: { sha?: string; url?: string }) {
   const { sha, url } = props;
