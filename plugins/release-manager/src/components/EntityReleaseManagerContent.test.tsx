@@ -169,7 +169,16 @@ describe('EntityReleaseManagerContent', () => {
 
   it('shows in the dialog, before clicking, that a promotion will be refused', async () => {
     const { status } = await import('../__testUtils__/fixtures');
-    const { writes } = serve({ status });
+    // staging runs the feature branch; nothing is progressing (no refresh mid-click)
+    const { writes } = serve({
+      status: {
+        ...status,
+        environments: status.environments.map(e => ({
+          ...e,
+          rollout: { phase: 'succeeded', errors: [] },
+        })),
+      },
+    });
     await renderWithEntity(<EntityReleaseManagerContent />, { entity });
     await screen.findByText('Latest artifacts');
     // staging runs the feature branch; promoting it to prod is refused
