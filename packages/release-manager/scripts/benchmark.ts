@@ -131,6 +131,14 @@ function buildArtifacts(dir: string) {
 /** Builds the bare config repo with COMMITS release commits through one `git fast-import` stream. */
 function buildRepo(bare: string) {
   execFileSync('git', ['init', '--bare', '-q', '-b', 'main', bare]);
+  // As the release manager configures the bare repo it creates (see ConfigRepo.init).
+  for (const [k, v] of [
+    ['receive.autogc', 'false'],
+    ['transfer.unpackLimit', '1'],
+    ['gc.auto', '0'],
+  ]) {
+    execFileSync('git', ['config', k, v], { cwd: bare });
+  }
   const proc = spawn('git', ['fast-import', '--quiet', '--done'], {
     cwd: bare,
     stdio: ['pipe', 'inherit', 'inherit'],

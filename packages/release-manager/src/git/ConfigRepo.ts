@@ -126,6 +126,7 @@ export class ConfigRepo {
     [];
   private closed = false;
   private gitDir = '';
+  private localRemote?: string;
   private batches = 0;
 
   constructor(private readonly options: ConfigRepoOptions) {
@@ -188,8 +189,15 @@ export class ConfigRepo {
     const { url, branch, workdir } = this.options;
     if (this.isLocalPath(url) && !existsSync(url)) {
       await fs.mkdir(url, { recursive: true });
-      await simpleGit(url).raw(['init', '--bare', '-q', '-b', branch]);
+      const bare = simpleGit(url);
+      await bare.raw(['init', '--bare', '-q', '-b', branch]);
+      // Keep pushes as packs and repack geometrically (maintenance()) instead of a
+      // full `gc --auto` after some push, which would stall releases for seconds.
+      await bare.raw(['config', 'receive.autogc', 'false']);
+      await bare.raw(['config', 'transfer.unpackLimit', '1']);
+      await bare.raw(['config', 'gc.auto', '0']);
     }
+    this.localRemote = this.isLocalPath(url) ? url : undefined;
     if (
       !existsSync(path.join(workdir, '.git')) &&
       !existsSync(path.join(workdir, 'HEAD'))
@@ -599,7 +607,21 @@ export class ConfigRepo {
   private async maintenance() {
     const g = this.wd();
     await g.raw(['repack', '-d', '-q', '--geometric=2']).catch(() => undefined);
-    await this.writeCommitGraph();
+    await g
+      .raw([
+        'commit-graph',
+        'write',
+        '--reachable',
+        '--changed-paths',
+        '--split',
+      ])
+      .catch(() => undefined);
+    if (this.localRemote && existsSync(this.localRemote)) {
+      // The embedded bare repo (a path): the same incremental repack.
+      await simpleGit(this.localRemote)
+        .raw(['repack', '-d', '-q', '--geometric=2'])
+        .catch(() => undefined);
+    }
     // The reader may hold deleted packs open: start a fresh one.
     this.reader.close();
   }
