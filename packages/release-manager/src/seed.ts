@@ -6,8 +6,10 @@ import { artifactIdFor } from './names';
 /** An example service of the Slipway catalog (`examples/components/<name>.yaml`). */
 export interface SeedService {
   name: string;
-  /** Owning team; also the Kubernetes namespace. */
+  /** Owning team. */
   team: string;
+  /** Kubernetes namespace (the `slipway.dev/release-manager-namespace` annotation of the example). */
+  namespace: string;
   language: string;
   /** Replicas in prod. */
   prodReplicas: number;
@@ -18,38 +20,56 @@ export const SEED_SERVICES: SeedService[] = [
   {
     name: 'payment-gateway',
     team: 'payments',
+    namespace: 'payments',
     language: 'typescript',
     prodReplicas: 5,
   },
-  { name: 'ledger', team: 'payments', language: 'go', prodReplicas: 3 },
-  { name: 'card-service', team: 'payments', language: 'java', prodReplicas: 5 },
+  {
+    name: 'ledger',
+    team: 'payments',
+    namespace: 'payments',
+    language: 'go',
+    prodReplicas: 3,
+  },
+  {
+    name: 'card-service',
+    team: 'payments',
+    namespace: 'payments',
+    language: 'java',
+    prodReplicas: 5,
+  },
   {
     name: 'loan-applications',
     team: 'lending',
+    namespace: 'lending',
     language: 'kotlin',
     prodReplicas: 3,
   },
   {
     name: 'credit-scoring',
     team: 'lending',
+    namespace: 'lending',
     language: 'python',
     prodReplicas: 2,
   },
   {
     name: 'customer-profile',
     team: 'customer-experience',
+    namespace: 'customer',
     language: 'typescript',
     prodReplicas: 3,
   },
   {
     name: 'notification-service',
     team: 'customer-experience',
+    namespace: 'customer',
     language: 'go',
     prodReplicas: 2,
   },
   {
     name: 'identity-service',
     team: 'platform',
+    namespace: 'customer',
     language: 'go',
     prodReplicas: 3,
   },
@@ -134,7 +154,7 @@ export function seedManifests(
 kind: Deployment
 metadata:
   name: ${s.name}
-  namespace: ${s.team}
+  namespace: ${s.namespace}
   labels:
     app.kubernetes.io/name: ${s.name}
     app.kubernetes.io/part-of: ${s.team}
@@ -168,7 +188,7 @@ spec:
 kind: Service
 metadata:
   name: ${s.name}
-  namespace: ${s.team}
+  namespace: ${s.namespace}
 spec:
   selector:
     app.kubernetes.io/name: ${s.name}
@@ -203,7 +223,7 @@ export function seedArtifact(
   return {
     id: artifactIdFor(branch, appSha, planSha),
     service: s.name,
-    namespace: s.team,
+    namespace: s.namespace,
     squad: s.team,
     application: {
       branch,
@@ -457,7 +477,7 @@ export async function seed(
       ) {
         await client.daemonDeploy({
           name: s.name,
-          namespace: s.team,
+          namespace: s.namespace,
           resourceType: 'Deployment',
           availablePods: 2,
           replicas: desired,
@@ -472,7 +492,7 @@ export async function seed(
       ) {
         await client.daemonDeploy({
           name: s.name,
-          namespace: s.team,
+          namespace: s.namespace,
           resourceType: 'Deployment',
           availablePods: 0,
           replicas: desired,
@@ -481,7 +501,7 @@ export async function seed(
         });
         await client.daemonPodError({
           podName: `${s.name}-7d9f8c6b5-x2k4q`,
-          namespace: s.team,
+          namespace: s.namespace,
           environment: env,
           artifactId,
           errors: [
@@ -504,7 +524,7 @@ export async function seed(
       }
       await client.daemonDeploy({
         name: s.name,
-        namespace: s.team,
+        namespace: s.namespace,
         resourceType: 'Deployment',
         availablePods: desired,
         replicas: desired,
