@@ -60,8 +60,9 @@ describe('EntityServiceHealthCard', () => {
       'green',
     );
     expect(screen.getByText('Request error ratio')).toBeInTheDocument();
-    expect(screen.getByText('0.50 %')).toBeInTheDocument();
-    expect(screen.getByText('amber ≥ 1.00 %, red ≥ 5.00 %')).toBeInTheDocument();
+    expect(screen.getByText('0.5 %')).toBeInTheDocument();
+    expect(screen.getByText('amber ≥ 1 %')).toBeInTheDocument();
+    expect(screen.getByText('red ≥ 5 %')).toBeInTheDocument();
     expect(screen.getByText('Dashboard').closest('a')).toHaveAttribute(
       'href',
       'https://grafana.example.com/d/svc?var-service=ledger',
@@ -73,7 +74,7 @@ describe('EntityServiceHealthCard', () => {
   });
 
   it.each([
-    ['amber', 'Degraded', 2, '2.00 %'],
+    ['amber', 'Degraded', 2, '2 %'],
     ['red', 'Unhealthy', 12.5, '12.5 %'],
   ] as const)('shows an %s service', async (light, label, value, shown) => {
     await renderCard(withHealth(health(light, [signal(light, value)])));
@@ -121,7 +122,8 @@ describe('EntityServiceHealthCard', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('700 ms')).toBeInTheDocument();
-    expect(screen.getByText('amber ≥ 500 ms, red ≥ 1.00 s')).toBeInTheDocument();
+    expect(screen.getByText('amber ≥ 500 ms')).toBeInTheDocument();
+    expect(screen.getByText('red ≥ 1 s')).toBeInTheDocument();
     expect(screen.getByText('prod: progressing (3/5 ready)')).toBeInTheDocument();
     expect(screen.getByText('Degraded')).toBeInTheDocument();
   });

@@ -11,10 +11,10 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  EntityHealth,
-  HealthLight as Light,
+  InputHealth,
   isServiceHealthApplicable,
   SERVICE_HEALTH_SIGNALS_ANNOTATION,
+  SignalHealth,
 } from '@slipway/plugin-service-health-common';
 import { Box, IconButton, Tooltip, Typography } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
@@ -24,93 +24,94 @@ import { serviceHealthApiRef } from '../api';
 import { formatThresholds, formatValue } from './format';
 import { HealthLight, lightLabels } from './HealthLight';
 
-/** One row of the card: a signal, the rollout or the incidents. */
-interface Row {
-  id: string;
-  light: Light;
-  title: string;
-  detail?: string;
-  error?: boolean;
-  value?: string;
-  thresholds?: string;
-  dashboardUrl?: string;
-  queryUrl?: string;
-}
-
-function toRows(health: EntityHealth): Row[] {
-  return [
-    ...health.signals.map(s => ({
-      id: `signal:${s.id}`,
-      light: s.light,
-      title: s.title,
-      detail: s.error ? `Query error: ${s.error}` : s.reason,
-      error: Boolean(s.error),
-      value: s.value === null ? '–' : formatValue(s.value, s.unit),
-      thresholds: formatThresholds(s),
-      dashboardUrl: s.dashboardUrl,
-      queryUrl: s.queryUrl,
-    })),
-    {
-      id: 'rollout',
-      light: health.rollout.light,
-      title: 'Rollout',
-      detail: health.rollout.summary,
-      dashboardUrl: health.rollout.url,
-    },
-    {
-      id: 'incidents',
-      light: health.incidents.light,
-      title: 'Open incidents',
-      detail: health.incidents.summary,
-      dashboardUrl: health.incidents.url,
-    },
-  ];
-}
-
-const columns: TableColumn<Row>[] = [
+const columns: TableColumn<SignalHealth>[] = [
   {
     title: '',
     field: 'light',
     width: '32px',
-    render: row => <HealthLight light={row.light} title={lightLabels[row.light]} />,
+    render: s => <HealthLight light={s.light} title={lightLabels[s.light]} />,
   },
   {
     title: 'Signal',
     field: 'title',
-    render: row => (
+    render: s => (
       <>
-        <Typography variant="body2">{row.title}</Typography>
-        {row.detail && (
+        <Typography variant="body2">{s.title}</Typography>
+        {(s.error || s.reason) && (
           <Typography
             variant="caption"
-            color={row.error ? 'error' : 'textSecondary'}
+            color={s.error ? 'error' : 'textSecondary'}
             style={{ wordBreak: 'break-word' }}
           >
-            {row.detail}
+            {s.error ? `Query error: ${s.error}` : s.reason}
           </Typography>
         )}
       </>
     ),
   },
-  { title: 'Value', field: 'value', render: row => row.value ?? '' },
-  { title: 'Thresholds', field: 'thresholds', render: row => row.thresholds ?? '' },
+  {
+    title: 'Value',
+    field: 'value',
+    render: s => (
+      <span style={{ whiteSpace: 'nowrap' }}>
+        {s.value === null ? '–' : formatValue(s.value, s.unit)}
+      </span>
+    ),
+  },
+  {
+    title: 'Thresholds',
+    field: 'amber',
+    render: s => {
+      const t = formatThresholds(s);
+      return (
+        <Box whiteSpace="nowrap">
+          <Typography variant="caption" display="block">
+            {t.amber}
+          </Typography>
+          <Typography variant="caption" display="block">
+            {t.red}
+          </Typography>
+        </Box>
+      );
+    },
+  },
   {
     title: 'Links',
     field: 'dashboardUrl',
-    render: row => (
-      <Box display="flex" flexDirection="column">
-        {row.dashboardUrl && <Link to={row.dashboardUrl}>Dashboard</Link>}
-        {row.queryUrl && <Link to={row.queryUrl}>Query</Link>}
+    render: s => (
+      <Box display="flex" flexDirection="column" whiteSpace="nowrap">
+        {s.dashboardUrl && <Link to={s.dashboardUrl}>Dashboard</Link>}
+        {s.queryUrl && <Link to={s.queryUrl}>Query</Link>}
       </Box>
     ),
   },
 ];
 
+/** A non-metric input (rollout, incidents): light, name and one line, full width. */
+function InputRow(props: { title: string; input: InputHealth }) {
+  const { title, input } = props;
+  return (
+    <Box display="flex" alignItems="flex-start" py={1} data-testid={`input-${title}`}>
+      <Box pt={0.25} pl={1} pr={2}>
+        <HealthLight light={input.light} title={lightLabels[input.light]} />
+      </Box>
+      <Box>
+        <Typography variant="body2">
+          {input.url ? <Link to={input.url}>{title}</Link> : title}
+        </Typography>
+        <Typography variant="caption" color="textSecondary" style={{ wordBreak: 'break-word' }}>
+          {input.summary}
+        </Typography>
+      </Box>
+    </Box>
+  );
+}
+
 /**
- * The health of the current entity: its overall light and summary, then one row per
- * signal (light, value with unit, thresholds, dashboard and query links; query errors
- * with Prometheus's message), the rollout and the open incidents. Entities that are not
- * services and have no `slipway.dev/health-signals` annotation get a
+ * The health of the current entity: its overall light and summary, one row per signal
+ * (light, value with unit, amber and red thresholds, dashboard and query links; query
+ * errors with Prometheus's message), then the rollout and the open incidents. Entities
+ * that are not services and have no `slipway.dev/health-signals` annotation get a
  * missing-annotation state.
  *
  * @public
@@ -178,18 +179,24 @@ export function EntityServiceHealthCard(props: { title?: string }) {
           {health.annotationError}
         </Typography>
       )}
-      <Table<Row>
-        columns={columns}
-        data={toRows(health)}
-        options={{
-          paging: false,
-          search: false,
-          toolbar: false,
-          padding: 'dense',
-          sorting: false,
-          draggable: false,
-        }}
-      />
+      {health.signals.length > 0 && (
+        <Table<SignalHealth>
+          columns={columns}
+          data={health.signals}
+          options={{
+            paging: false,
+            search: false,
+            toolbar: false,
+            padding: 'dense',
+            sorting: false,
+            draggable: false,
+          }}
+        />
+      )}
+      <Box mt={1}>
+        <InputRow title="Rollout" input={health.rollout} />
+        <InputRow title="Open incidents" input={health.incidents} />
+      </Box>
       <Typography variant="caption" color="textSecondary">
         Evaluated {DateTime.fromISO(health.evaluatedAt).toRelative()}
       </Typography>
