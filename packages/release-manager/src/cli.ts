@@ -51,6 +51,10 @@ function readManifests(dir: string): ArtifactManifests {
   return out;
 }
 
+/**
+ * Runs the `slipway-release-manager` CLI with `argv` (without node and script).
+ * @returns the exit code; `serve` resolves only when the server stops
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === 'help') {
@@ -160,19 +164,4 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.error(USAGE);
   return 1;
-}
-
-if (
-  require.main === module ||
-  process.argv[1]?.endsWith('slipway-release-manager')
-) {
-  main(process.argv.slice(2)).then(
-    code => {
-      if (code !== 0 || process.argv[2] !== 'serve') process.exit(code);
-    },
-    error => {
-      console.error(`slipway-release-manager: ${error.message}`);
-      process.exit(1);
-    },
-  );
 }

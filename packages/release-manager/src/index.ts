@@ -25,5 +25,6 @@ export type {
 } from './config';
 export { artifactIdFor, isDnsLabel, isArtifactId } from './names';
 export { ReleaseManagerClient } from './client';
+export { main as runCli } from './cli';
 export type { ReleaseManagerClientOptions } from './client';
 export * from './http/types';

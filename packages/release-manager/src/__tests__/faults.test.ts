@@ -162,4 +162,61 @@ describe('release manager: config repo faults', () => {
       'notes',
     ]);
   });
+
+  it('retries a push that another writer beat (non-fast-forward), redoing the release on the new head', async () => {
+    const a = await push(rm, 'svc-race');
+    const repo = rm.manager.repo as any;
+    const original = repo.fastImport.bind(repo);
+    let raced = false;
+    const spy = jest
+      .spyOn(repo, 'fastImport')
+      .mockImplementation(async (...args: any[]) => {
+        const shas = await original(...args);
+        if (!raced) {
+          raced = true;
+          // Another writer pushes between our fetch and our push.
+          const other = path.join(rm.dataDir, 'racer');
+          execFileSync('git', ['clone', '-q', rm.config.configRepo.url, other]);
+          fs.writeFileSync(path.join(other, 'RACE.md'), 'first\n');
+          execFileSync('git', ['add', 'RACE.md'], { cwd: other });
+          execFileSync(
+            'git',
+            [
+              '-c',
+              'user.name=Racer',
+              '-c',
+              'user.email=r@x.io',
+              'commit',
+              '-qm',
+              'race',
+            ],
+            { cwd: other },
+          );
+          execFileSync('git', ['push', '-q', 'origin', 'HEAD:main'], {
+            cwd: other,
+          });
+        }
+        return shas;
+      });
+    try {
+      const res = await release(rm, {
+        service: 'svc-race',
+        environment: 'dev',
+        artifactId: a.id,
+      });
+      expect(res.status).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(2);
+      expect(subjects(rm).slice(0, 2)).toEqual([
+        `[dev/svc-race] release ${a.id}`,
+        'race',
+      ]);
+      expect(rm.git('rev-parse', 'main').trim()).toBe(res.body.commit);
+      const metrics = await rm.http().get('/metrics');
+      expect(metrics.text).toMatch(
+        /release_manager_git_push_retries_total 1\b/,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
