@@ -116,6 +116,7 @@ export async function createRouter(
   const json = express.json({ limit: '20mb' });
 
   router.use((req, res, next) => {
+    const started = Date.now();
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
       manager.metrics.httpRequests.inc({
@@ -123,6 +124,12 @@ export async function createRouter(
         method: req.method,
         status: String(res.statusCode),
       });
+      // An access log of writes and failures (reads are many and in the metrics).
+      if (req.method !== 'GET' || res.statusCode >= 400) {
+        options.logger?.info(
+          `${req.method} ${req.path} ${res.statusCode} ${Date.now() - started}ms`,
+        );
+      }
     });
     next();
   });
