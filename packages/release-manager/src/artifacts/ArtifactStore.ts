@@ -55,7 +55,10 @@ export interface ArtifactStore {
  */
 export class DirectoryArtifactStore implements ArtifactStore {
   /** service → newest-first list, dropped on every write of the service. */
-  private readonly cache = new Map<string, StoredArtifact[]>();
+  private readonly cache = new Map<
+    string,
+    { mtimeMs: number; list: StoredArtifact[] }
+  >();
 
   private lastCreated = 0;
 
@@ -183,7 +186,13 @@ export class DirectoryArtifactStore implements ArtifactStore {
 
   async list(service: string, options?: { branch?: string; limit?: number }) {
     if (!isDnsLabel(service)) return [];
-    let all = this.cache.get(service);
+    // The folder's mtime changes when another process adds an artifact to it.
+    const mtimeMs = await fs
+      .stat(path.join(this.dir, service))
+      .then(st => st.mtimeMs)
+      .catch(() => -1);
+    const cached = this.cache.get(service);
+    let all = cached && cached.mtimeMs === mtimeMs ? cached.list : undefined;
     if (!all) {
       let ids: string[] = [];
       try {
@@ -197,7 +206,7 @@ export class DirectoryArtifactStore implements ArtifactStore {
       all = loaded
         .filter((a): a is StoredArtifact => Boolean(a))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      this.cache.set(service, all);
+      this.cache.set(service, { mtimeMs, list: all });
     }
     let out = all;
     if (options?.branch)

@@ -127,7 +127,9 @@ export async function createRouter(
       // An access log of writes and failures (reads are many and in the metrics).
       if (req.method !== 'GET' || res.statusCode >= 400) {
         options.logger?.info(
-          `${req.method} ${req.path} ${res.statusCode} ${Date.now() - started}ms`,
+          `${req.method} ${req.path} ${res.statusCode} ${
+            Date.now() - started
+          }ms`,
         );
       }
     });
