@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by scripts/start: the Slipway release manager (packages/release-manager) on
 # http://localhost:7100 with the embedded default: data in $SLIPWAY_DATA/release-manager/
-# (a bare config repo config-repo.git, its working clone, artifacts/, release-manager.sqlite),
+# (a bare config repo config-repo.git, its clone config-repo/, artifacts/, release-manager.sqlite),
 # environments dev, staging, prod, bearer token $RELEASE_MANAGER_TOKEN (default
 # slipway-dev-token, for local development only). Then seeds the example services once.
 RM_DIR="$SLIPWAY_DATA/release-manager"

@@ -36,7 +36,7 @@ export interface ReleaseManagerConfig {
   port: number;
   /** Interface to listen on. Default `0.0.0.0`. */
   host: string;
-  /** Folder for the working clone, the artifacts, the SQLite file and (by default) the bare config repo. */
+  /** Folder for the local clone, the artifacts, the SQLite file and (by default) the bare config repo. */
   dataDir: string;
   /** Public base URL of this server, used in `artifactUploadUrl`. Default `http://localhost:<port>`. */
   baseUrl?: string;
@@ -55,7 +55,7 @@ export interface ReleaseManagerConfig {
     url: string;
     /** Branch to write. Default `main`. */
     branch: string;
-    /** Working clone. Default `<dataDir>/config-repo`. */
+    /** Local (bare) clone of the config repo. Default `<dataDir>/config-repo`. */
     workdir: string;
     /** Git committer of release commits (the author is the person releasing). */
     committerName: string;

@@ -20,7 +20,7 @@ import { createRouter, errorHandler, notFoundHandler } from './http/router';
  * @public
  */
 export interface StartReleaseManagerOptions {
-  /** Folder for the bare config repo (unless `configRepoUrl`), the working clone, artifacts and the SQLite file. Created if missing. */
+  /** Folder for the bare config repo (unless `configRepoUrl`), its clone, artifacts and the SQLite file. Created if missing. */
   dataDir: string;
   /** TCP port; 0 (the default here) picks a free one. */
   port?: number;
