@@ -36,7 +36,13 @@ import {
   ReleaseManagerData,
   useReleaseManagerData,
 } from '../hooks/useReleaseData';
-import { RelativeTime, Secondary, ShortSha, WithReason } from './common';
+import {
+  ArtifactId,
+  RelativeTime,
+  Secondary,
+  ShortSha,
+  WithReason,
+} from './common';
 import { EnvironmentsTable, RolloutProblems } from './EnvironmentsTable';
 import { PoliciesCard } from './PoliciesCard';
 import {
@@ -241,6 +247,7 @@ function EnvironmentsCard(props: CardProps) {
             <Button
               size="small"
               variant="outlined"
+              style={{ whiteSpace: 'nowrap' }}
               disabled={Boolean(promoteReason)}
               onClick={() => onPlan(plan('Promote', env.name, source!.tag!))}
             >
@@ -252,6 +259,7 @@ function EnvironmentsCard(props: CardProps) {
           <Button
             size="small"
             variant="outlined"
+            style={{ whiteSpace: 'nowrap' }}
             disabled={Boolean(rollbackReason)}
             onClick={() =>
               onPlan(plan('Roll back', env.name, previous!.artifact.id))
@@ -287,7 +295,7 @@ function ArtifactsCard(props: CardProps) {
       title: 'Artifact',
       render: a => (
         <>
-          <code>{a.id}</code>
+          <ArtifactId id={a.id} />
           <Box>
             <Secondary>{a.application?.message?.split('\n')[0] ?? ''}</Secondary>
           </Box>
@@ -347,6 +355,7 @@ function ArtifactsCard(props: CardProps) {
                   size="small"
                   variant="outlined"
                   color="primary"
+                  style={{ whiteSpace: 'nowrap', minWidth: 0 }}
                   aria-label={`Deploy ${a.id} to ${env.name}`}
                   disabled={Boolean(reason)}
                   onClick={() => onPlan(plan('Deploy', env.name, a.id))}
@@ -364,7 +373,13 @@ function ArtifactsCard(props: CardProps) {
   return (
     <Table
       title="Latest artifacts"
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        sorting: false,
+        draggable: false,
+        padding: 'dense',
+      }}
       columns={columns}
       data={data.artifacts.artifacts}
       emptyContent={
@@ -395,7 +410,7 @@ function HistoryCard(props: CardProps) {
       title: 'Artifact',
       render: r => (
         <>
-          <code>{r.artifact.id}</code>
+          <ArtifactId id={r.artifact.id} />
           <Box>
             <Secondary>
               {r.artifact.application?.message?.split('\n')[0] ?? ''}
@@ -422,6 +437,7 @@ function HistoryCard(props: CardProps) {
             <Button
               size="small"
               variant="outlined"
+              style={{ whiteSpace: 'nowrap' }}
               disabled={Boolean(releaseReason)}
               onClick={() =>
                 onPlan(plan('Roll back', environment, r.artifact.id))
@@ -447,7 +463,14 @@ function HistoryCard(props: CardProps) {
         ))}
       </Tabs>
       <Table
-        options={{ paging: false, search: false, toolbar: false, padding: 'dense' }}
+        options={{
+          paging: false,
+          search: false,
+          sorting: false,
+          draggable: false,
+          toolbar: false,
+          padding: 'dense',
+        }}
         columns={columns}
         data={releases}
         emptyContent={

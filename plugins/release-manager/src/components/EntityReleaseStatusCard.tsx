@@ -52,7 +52,7 @@ function StatusCard() {
     >
       {loading && !value && <Progress />}
       {error && !value && <ResponseErrorPanel error={error} />}
-      {value && <EnvironmentsTable environments={value.environments} />}
+      {value && <EnvironmentsTable environments={value.environments} compact />}
     </InfoCard>
   );
 }

@@ -2,7 +2,13 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
 import { EnvironmentReleaseStatus } from '@slipway/plugin-release-manager-common';
 import { ReactNode } from 'react';
-import { RelativeTime, RolloutLight, Secondary, ShortSha } from './common';
+import {
+  ArtifactId,
+  RelativeTime,
+  RolloutLight,
+  Secondary,
+  ShortSha,
+} from './common';
 
 /**
  * One row per environment, in configured order: artifact, branch, commit, author,
@@ -12,54 +18,77 @@ export function EnvironmentsTable(props: {
   environments: EnvironmentReleaseStatus[];
   actions?: (env: EnvironmentReleaseStatus) => ReactNode;
   title?: string;
+  /** Fewer, combined columns (for the overview card). */
+  compact?: boolean;
 }) {
+  const artifactColumn: TableColumn<EnvironmentReleaseStatus> = {
+    title: 'Artifact',
+    render: env =>
+      env.tag ? (
+        <>
+          <ArtifactId id={env.tag} />
+          <Box>
+            <Secondary>
+              {props.compact ? (
+                <>
+                  {env.branch ?? '—'} · <ShortSha sha={env.sha} url={env.commitUrl} />
+                  {env.author ? ` · ${env.author}` : ''}
+                </>
+              ) : (
+                env.message?.split('\n')[0]
+              )}
+            </Secondary>
+          </Box>
+        </>
+      ) : (
+        <Secondary>nothing released</Secondary>
+      ),
+  };
+  const releasedColumn: TableColumn<EnvironmentReleaseStatus> = {
+    title: 'Released',
+    render: env =>
+      env.tag ? (
+        <>
+          {env.releasedByName ?? '—'}
+          <Box>
+            <Secondary>
+              <RelativeTime iso={env.releasedAt} />
+              {env.intent && env.intent !== 'ReleaseArtifact'
+                ? ` · ${env.intent}`
+                : ''}
+            </Secondary>
+          </Box>
+        </>
+      ) : (
+        '—'
+      ),
+  };
   const columns: TableColumn<EnvironmentReleaseStatus>[] = [
     {
       title: 'Environment',
       field: 'name',
       render: env => <strong>{env.name}</strong>,
     },
-    {
-      title: 'Artifact',
-      render: env =>
-        env.tag ? (
-          <>
-            <code>{env.tag}</code>
-            {env.message && (
-              <Box>
-                <Secondary>{env.message.split('\n')[0]}</Secondary>
-              </Box>
-            )}
-          </>
-        ) : (
-          <Secondary>nothing released</Secondary>
-        ),
-    },
-    { title: 'Branch', render: env => env.branch ?? '—' },
-    {
-      title: 'Commit',
-      render: env => <ShortSha sha={env.sha} url={env.commitUrl} />,
-    },
-    { title: 'Author', render: env => env.author ?? '—' },
-    {
-      title: 'Released',
-      render: env =>
-        env.tag ? (
-          <>
-            {env.releasedByName ?? '—'}
-            <Box>
-              <Secondary>
-                <RelativeTime iso={env.releasedAt} />
-                {env.intent && env.intent !== 'ReleaseArtifact'
-                  ? ` · ${env.intent}`
-                  : ''}
-              </Secondary>
-            </Box>
-          </>
-        ) : (
-          '—'
-        ),
-    },
+    artifactColumn,
+    ...(props.compact
+      ? []
+      : [
+          {
+            title: 'Branch',
+            render: (env: EnvironmentReleaseStatus) => env.branch ?? '—',
+          },
+          {
+            title: 'Commit',
+            render: (env: EnvironmentReleaseStatus) => (
+              <ShortSha sha={env.sha} url={env.commitUrl} />
+            ),
+          },
+          {
+            title: 'Author',
+            render: (env: EnvironmentReleaseStatus) => env.author ?? '—',
+          },
+        ]),
+    releasedColumn,
     {
       title: 'Rollout',
       render: env => (env.tag ? <RolloutLight rollout={env.rollout} /> : '—'),
@@ -74,6 +103,8 @@ export function EnvironmentsTable(props: {
       options={{
         paging: false,
         search: false,
+        sorting: false,
+        draggable: false,
         toolbar: Boolean(props.title),
         padding: 'dense',
       }}

@@ -34,6 +34,13 @@ export function ShortSha(props: { sha?: string; url?: string }) {
   );
 }
 
+/** An artifact id in a small monospace font that does not wrap mid-id. */
+export function ArtifactId(props: { id: string }) {
+  return (
+    <code style={{ fontSize: '0.85em', whiteSpace: 'nowrap' }}>{props.id}</code>
+  );
+}
+
 /** A relative time ("3 hours ago") with the exact time as tooltip. */
 export function RelativeTime(props: { iso?: string }) {
   if (!props.iso) return <>—</>;
