@@ -219,4 +219,42 @@ describe('release manager: config repo faults', () => {
       spy.mockRestore();
     }
   });
+
+  it('repacks the packs of many batches without failing reads in flight', async () => {
+    const a = await push(rm, 'svc-pack');
+    const b = await push(rm, 'svc-pack');
+    for (let i = 0; i < 6; i++) {
+      const res = await release(rm, {
+        service: 'svc-pack',
+        environment: 'dev',
+        artifactId: (i % 2 ? a : b).id,
+      });
+      expect(res.status).toBe(200);
+    }
+    // fast-import leaves small batches as loose objects and larger ones as packs.
+    const objectFiles = () => {
+      const dir = path.join(rm.config.configRepo.workdir, 'objects');
+      const loose = fs
+        .readdirSync(dir)
+        .filter(d => /^[0-9a-f]{2}$/.test(d))
+        .reduce((n, d) => n + fs.readdirSync(path.join(dir, d)).length, 0);
+      const packs = fs
+        .readdirSync(path.join(dir, 'pack'))
+        .filter(f => f.endsWith('.pack')).length;
+      return loose + packs;
+    };
+    const before = objectFiles();
+    expect(before).toBeGreaterThan(6);
+    const reads = Array.from({ length: 30 }, () =>
+      rm.http().get('/status?service=svc-pack').set(auth),
+    );
+    await (rm.manager.repo as any).maintenance();
+    for (const r of await Promise.all(reads)) expect(r.status).toBe(200);
+    expect(objectFiles()).toBeLessThanOrEqual(2);
+    const after = await rm
+      .http()
+      .get('/describe/release/svc-pack/dev?count=10')
+      .set(auth);
+    expect(after.body.releases).toHaveLength(6);
+  });
 });

@@ -6,59 +6,39 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/**
- * A long-running `git cat-file --batch` process: reads blobs by `<commit>:<path>`
- * without spawning a process per read (well under a millisecond a read).
- * Requests are answered in order.
- */
-export class CatFileBatch {
-  private proc?: ChildProcessWithoutNullStreams;
+/** One `git cat-file --batch` process and the requests it still owes answers to. */
+class BatchProcess {
   private buffer = Buffer.alloc(0);
-  private readonly pending: Pending[] = [];
+  readonly pending: Pending[] = [];
+  readonly proc: ChildProcessWithoutNullStreams;
+  dead = false;
 
-  constructor(private readonly cwd: string) {}
-
-  private start() {
-    const proc = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd });
-    proc.stdout.on('data', (chunk: Buffer) => {
+  constructor(cwd: string, onDeath: (p: BatchProcess) => void) {
+    this.proc = spawn('git', ['cat-file', '--batch'], { cwd });
+    this.proc.stdout.on('data', (chunk: Buffer) => {
       this.buffer = this.buffer.length
         ? Buffer.concat([this.buffer, chunk])
         : chunk;
       this.drain();
     });
     const fail = (error: Error) => {
-      if (this.proc === proc) this.proc = undefined;
-      this.buffer = Buffer.alloc(0);
+      if (this.dead) return;
+      this.dead = true;
+      onDeath(this);
       for (const p of this.pending.splice(0)) p.reject(error);
     };
-    proc.on('error', fail);
-    proc.on('exit', code =>
+    this.proc.on('error', fail);
+    this.proc.on('exit', code =>
       fail(new Error(`git cat-file exited with ${code}`)),
     );
-    proc.stdin.on('error', fail);
-    this.proc = proc;
-    return proc;
+    this.proc.stdin.on('error', fail);
   }
 
-  /**
-   * Reads the object `spec` (e.g. `<sha>:dev/releases/x/y/artifact.json`).
-   * @returns its content, or undefined when it does not exist
-   */
-  read(spec: string, blobOnly = true): Promise<Buffer | undefined> {
-    if (/[\n\r]/.test(spec)) {
-      return Promise.reject(new Error('object spec must be one line'));
-    }
-    const proc = this.proc ?? this.start();
+  request(spec: string, blobOnly: boolean): Promise<Buffer | undefined> {
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject, blobOnly });
-      proc.stdin.write(`${spec}\n`);
+      this.proc.stdin.write(`${spec}\n`);
     });
-  }
-
-  /** Reads a blob as UTF-8 text; undefined when missing. */
-  async readText(spec: string): Promise<string | undefined> {
-    const b = await this.read(spec);
-    return b?.toString('utf8');
   }
 
   private drain() {
@@ -88,13 +68,55 @@ export class CatFileBatch {
     }
   }
 
-  /** Stops the process. */
-  close() {
-    const proc = this.proc;
-    this.proc = undefined;
-    if (proc) {
-      proc.stdin.end();
-      proc.kill();
+  /** Lets the process answer what it was asked, then exit. */
+  retire() {
+    this.proc.stdin.end();
+  }
+}
+
+/**
+ * A long-running `git cat-file --batch` process: reads objects by
+ * `<commit>:<path>` (or by id) without spawning a process per read (well under
+ * a millisecond a read). Requests are answered in order. {@link recycle} swaps
+ * in a fresh process (after a repack) without failing reads in flight.
+ */
+export class CatFileBatch {
+  private current?: BatchProcess;
+
+  constructor(private readonly cwd: string) {}
+
+  /**
+   * Reads the object `spec` (e.g. `<sha>:dev/releases/x/y/artifact.json`).
+   * @param blobOnly - when true (default), anything but a blob reads as undefined
+   * @returns its content, or undefined when it does not exist
+   */
+  read(spec: string, blobOnly = true): Promise<Buffer | undefined> {
+    if (/[\n\r]/.test(spec)) {
+      return Promise.reject(new Error('object spec must be one line'));
     }
+    if (!this.current || this.current.dead) {
+      this.current = new BatchProcess(this.cwd, p => {
+        if (this.current === p) this.current = undefined;
+      });
+    }
+    return this.current.request(spec, blobOnly);
+  }
+
+  /** Reads a blob as UTF-8 text; undefined when missing. */
+  async readText(spec: string): Promise<string | undefined> {
+    const b = await this.read(spec);
+    return b?.toString('utf8');
+  }
+
+  /** Starts a new process for the next reads; the old one finishes its answers first. */
+  recycle() {
+    const old = this.current;
+    this.current = undefined;
+    old?.retire();
+  }
+
+  /** Stops the process (reads in flight are answered first). */
+  close() {
+    this.recycle();
   }
 }

@@ -623,7 +623,7 @@ export class ConfigRepo {
         .catch(() => undefined);
     }
     // The reader may hold deleted packs open: start a fresh one.
-    this.reader.close();
+    this.reader.recycle();
   }
 
   /** Resolves a path through the change layers (newest first), then the base tree. */
