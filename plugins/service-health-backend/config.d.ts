@@ -54,6 +54,12 @@ export interface Config {
       red: number;
       /** Dashboard: absolute URL, or path under grafana.baseUrl; placeholders as in query. */
       dashboard?: string;
+      /**
+       * Optional: the same query for many services in one go (batch requests), with
+       * {{names}} as a regex alternation of entity names; must return one series per
+       * service with a service label, e.g. sum by (service) (up{service=~"{{names}}"}).
+       */
+      batchQuery?: string;
     }>;
   };
 }

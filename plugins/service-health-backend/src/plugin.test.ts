@@ -76,7 +76,7 @@ describe('service-health against a real Prometheus', () => {
   const exporter = new TestExporter();
   const prometheus = new TestPrometheus(prometheusBin ?? 'prometheus');
 
-  const startBackend = (cacheTtlSeconds: number) =>
+  const startBackend = (cacheTtlSeconds: number, withSignals: object[] = signals) =>
     startTestBackend({
       features: [
         serviceHealthPlugin,
@@ -87,7 +87,7 @@ describe('service-health against a real Prometheus', () => {
               prometheus: { baseUrl: prometheus.baseUrl, timeoutMs: 5000 },
               grafana: { baseUrl: 'https://grafana.example.com' },
               cacheTtlSeconds,
-              signals,
+              signals: withSignals,
             },
           },
         }),
@@ -236,6 +236,44 @@ describe('service-health against a real Prometheus', () => {
       .send({ entityRefs: refs });
     expect(again.status).toBe(200);
     expect((await prometheus.queryCount()) - before).toBe(6);
+  });
+
+  it('answers a batch with one batchQuery per signal for all services, split by service label', async () => {
+    const batched = signals.map(s => ({
+      ...s,
+      batchQuery: s.query
+        .replace('{ {{selector}} }', '{ service=~"{{names}}" }')
+        .replace(/^(max|min)\(/, '$1 by (service) ('),
+    }));
+    const { server } = await startBackend(60, batched);
+    const before = await prometheus.queryCount();
+    const res = await request(server)
+      .post('/api/service-health/health/batch')
+      .send({
+        entityRefs: [
+          'component:default/checkout',
+          'component:default/basket',
+          'component:default/ghost',
+          'component:default/typo',
+        ],
+      });
+    expect(res.status).toBe(200);
+    const items: BatchHealthResponse['items'] = res.body.items;
+    expect(
+      items.map(i => [i.entityRef, i.health!.light, i.health!.signals.map(s => s.value)]),
+    ).toEqual([
+      ['component:default/checkout', 'green', [0, 100]],
+      ['component:default/basket', 'green', [0.1, 100]],
+      ['component:default/ghost', 'grey', [null, null]],
+      ['component:default/typo', 'grey', [null, null, null]],
+    ]);
+    expect(items[2].health!.signals[0].reason).toBe('no data: the query returned no series');
+    // 2 batched queries (errors, ready) for 4 services + typo's own broken signal
+    expect((await prometheus.queryCount()) - before).toBe(3);
+    // the per-entity cache is filled: the card of one service costs no query
+    const one = await request(server).get('/api/service-health/health/default/component/basket');
+    expect(one.body.signals.map((s: any) => s.value)).toEqual([0.1, 100]);
+    expect((await prometheus.queryCount()) - before).toBe(3);
   });
 
   it('rejects bad input with 400 naming the field, and unknown entities with 404', async () => {

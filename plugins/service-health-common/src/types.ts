@@ -42,6 +42,14 @@ export interface SignalDefinition {
   red: number;
   /** Dashboard for this signal: an absolute URL or a path under `serviceHealth.grafana.baseUrl`; placeholders as in `query`. */
   dashboard?: string;
+  /**
+   * Optional: the same query for many services at once, used by batch requests for
+   * entities with the default selector (`service="<name>"`) and this signal's default
+   * `query`. `{{names}}` becomes a regex alternation of the entity names
+   * (`ledger|card-service`); the result must carry a `service` label per series, e.g.
+   * `sum by (service) (rate(http_requests_total{service=~"{{names}}"}[5m]))`.
+   */
+  batchQuery?: string;
 }
 
 /**

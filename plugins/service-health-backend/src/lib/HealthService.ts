@@ -3,6 +3,7 @@ import {
   EntityHealth,
   InputHealth,
   SERVICE_HEALTH_DASHBOARD_ANNOTATION,
+  SERVICE_HEALTH_SELECTOR_ANNOTATION,
   SignalDefinition,
   SignalHealth,
   isServiceHealthApplicable,
@@ -19,15 +20,28 @@ import {
 import { fillTemplate, resolveSignals } from './signals';
 import { TtlCache } from './TtlCache';
 
+/** Most entity names in one batched query (keeps the PromQL text and the regex small). */
+const NAMES_PER_BATCH_QUERY = 100;
+
+/** A name as a literal inside a regex in a PromQL double-quoted string (`a.b` → `a\\\\.b`). */
+const regexLiteral = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
+
 /**
  * Computes {@link EntityHealth} for entities.
  *
- * Query plan: each (signal, entity) pair is one PromQL instant query, with the
- * entity's values filled into the signal's template. Identical query texts are run once
- * (in-flight deduplication) and their results cached for `cacheTtlSeconds`, so a batch
- * of N entities with S signals makes at most N x S queries per refresh, and none within
- * the TTL; the Prometheus client bounds the queries in flight (`maxConcurrency`). The
- * rollout and incidents inputs are cached per entity for the same TTL.
+ * Query plan. The unit of caching is the per-entity query: a signal's `query` template
+ * filled in for one entity. Identical query texts run once (in-flight deduplication) and
+ * are cached for `cacheTtlSeconds`; the Prometheus client bounds the queries in flight
+ * (`maxConcurrency`). So one entity costs at most one query per signal per refresh.
+ *
+ * For many entities at once ({@link HealthService.getHealthOfMany}, the batch route), a
+ * signal with a `batchQuery` (all default signals have one) is asked for ALL entities
+ * that use the default selector and the signal's default query in one
+ * `sum by (service) (...)` query per 100 entities, and the answer is split by its
+ * `service` label into the per-entity cache entries. 300 services with the 4 default
+ * signals cost 12 queries instead of 1200; entities with their own selector or query
+ * fall back to one query per signal. The rollout and incidents inputs are cached per
+ * entity for the same TTL.
  */
 export class HealthService {
   private readonly queryCache: TtlCache<PrometheusSample[]>;
@@ -48,7 +62,47 @@ export class HealthService {
 
   /** Health of many entities at once, in the same order; never rejects for one entity's failing input. */
   async getHealthOfMany(entities: Entity[]): Promise<EntityHealth[]> {
+    this.prefetchBatched(entities);
     return Promise.all(entities.map(e => this.getHealth(e)));
+  }
+
+  /**
+   * Fills the per-entity query cache for every (entity, signal) pair that a signal's
+   * `batchQuery` can answer and that is not cached yet, with one query per signal and
+   * 100 entities. Does not wait: `getHealth` awaits the cache entries.
+   */
+  private prefetchBatched(entities: Entity[]): void {
+    const defaults = new Map(this.options.config.signals.map(s => [s.id, s]));
+    const groups = new Map<string, { batchQuery: string; pending: { name: string; key: string }[] }>();
+    const seen = new Set<string>();
+    for (const entity of entities) {
+      if (entity.metadata.annotations?.[SERVICE_HEALTH_SELECTOR_ANNOTATION]) continue;
+      for (const signal of resolveSignals(entity, this.options.config.signals).signals) {
+        const base = defaults.get(signal.id);
+        if (!base?.batchQuery || signal.query !== base.query) continue;
+        const key = fillTemplate(signal.query, entity);
+        if (seen.has(key) || this.queryCache.peek(key)) continue;
+        seen.add(key);
+        const group = groups.get(signal.id) ?? { batchQuery: base.batchQuery, pending: [] };
+        group.pending.push({ name: entity.metadata.name, key });
+        groups.set(signal.id, group);
+      }
+    }
+    for (const { batchQuery, pending } of groups.values()) {
+      for (let i = 0; i < pending.length; i += NAMES_PER_BATCH_QUERY) {
+        const chunk = pending.slice(i, i + NAMES_PER_BATCH_QUERY);
+        const names = chunk.map(p => regexLiteral(p.name)).join('|');
+        const query = batchQuery.replace(/\{\{\s*names\s*\}\}/g, names);
+        const result = this.options.prometheus.query(query);
+        result.catch(() => {}); // handled per entity below
+        for (const { name, key } of chunk) {
+          this.queryCache.set(
+            key,
+            result.then(samples => samples.filter(s => s.metric.service === name)),
+          );
+        }
+      }
+    }
   }
 
   /** Health of one entity. Signal errors and unavailable inputs show up as grey/error rows, not as a rejection. */

@@ -50,6 +50,18 @@ export class TtlCache<T> {
     return entry.promise;
   }
 
+  /** The fresh (or in-flight) value of `key`, without loading. */
+  peek(key: string): Promise<T> | undefined {
+    const existing = this.entries.get(key);
+    return existing && existing.expiresAt > this.now() ? existing.promise : undefined;
+  }
+
+  /** Stores a value loaded elsewhere (e.g. one batched query that answers many keys), replacing any entry. */
+  set(key: string, promise: Promise<T>): void {
+    this.entries.delete(key);
+    this.get(key, () => promise);
+  }
+
   /** Number of entries held (settled or in flight). */
   get size() {
     return this.entries.size;

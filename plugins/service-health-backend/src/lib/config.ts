@@ -21,6 +21,8 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     direction: 'higher-is-worse',
     amber: 1,
     red: 5,
+    batchQuery:
+      '100 * sum by (service) (rate(http_requests_total{ service=~"{{names}}", code=~"5.." }[5m])) / sum by (service) (rate(http_requests_total{ service=~"{{names}}" }[5m]))',
     dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=errors',
   },
   {
@@ -32,6 +34,8 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     direction: 'higher-is-worse',
     amber: 0.5,
     red: 1,
+    batchQuery:
+      'histogram_quantile(0.99, sum by (le, service) (rate(http_request_duration_seconds_bucket{ service=~"{{names}}" }[5m])))',
     dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=latency',
   },
   {
@@ -43,6 +47,8 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     direction: 'higher-is-worse',
     amber: 70,
     red: 90,
+    batchQuery:
+      '100 * sum by (service) (rate(container_cpu_usage_seconds_total{ service=~"{{names}}" }[5m])) / sum by (service) (kube_pod_container_resource_limits{ service=~"{{names}}", resource="cpu" })',
     dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=saturation',
   },
   {
@@ -54,6 +60,8 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     direction: 'lower-is-worse',
     amber: 99,
     red: 50,
+    batchQuery:
+      '100 * sum by (service) (kube_pod_status_ready{ service=~"{{names}}", condition="true" }) / count by (service) (kube_pod_status_ready{ service=~"{{names}}", condition="true" })',
     dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=pods',
   },
 ];
@@ -117,6 +125,7 @@ export function readServiceHealthConfig(config: Config): ServiceHealthConfig {
           amber: s.getNumber('amber'),
           red: s.getNumber('red'),
           dashboard: s.getOptionalString('dashboard'),
+          batchQuery: s.getOptionalString('batchQuery'),
         };
       })
     : DEFAULT_SIGNALS;
