@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type {
   AuthService,
+  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -17,7 +18,6 @@ import {
 } from '@backstage/errors';
 import {
   AuthorizeResult,
-  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -93,7 +93,7 @@ export async function createRouter(
 
   async function loadEntity(
     req: express.Request,
-    credentials: any,
+    credentials: BackstageCredentials,
   ): Promise<Entity> {
     const { namespace, kind, name } = req.params;
     const entity = await catalog.getEntityByRef(
@@ -109,14 +109,14 @@ export async function createRouter(
   }
 
   async function authorize(
-    permission: ResourcePermission<'catalog-entity'> | BasicPermission,
+    permission: ResourcePermission<'catalog-entity'>,
     resourceRef: string,
-    credentials: any,
+    credentials: BackstageCredentials,
   ) {
     const [decision] = await permissions.authorize(
       [
         {
-          permission: permission as ResourcePermission<'catalog-entity'>,
+          permission,
           resourceRef,
         },
       ],

@@ -19,9 +19,15 @@ describe('the portal configuration', () => {
   );
 
   it('has a valid schedule per team whose members are example users', () => {
-    expect(schedules.map(s => s.id).sort()).toEqual(['customer-experience', 'lending', 'payments', 'platform']);
+    expect(schedules.map(s => s.id).sort()).toEqual([
+      'customer-experience',
+      'lending',
+      'payments',
+      'platform',
+    ]);
     for (const s of schedules) {
-      for (const l of s.levels) for (const m of l.members) expect(users).toContain(m);
+      for (const l of s.levels)
+        for (const m of l.members) expect(users).toContain(m);
       for (const o of s.overrides) expect(users).toContain(o.user);
       const levels = computeOnCall(s, DateTime.now());
       expect(levels.every(l => l.now.user)).toBe(true);
@@ -32,10 +38,15 @@ describe('the portal configuration', () => {
     const dir = join(root, 'examples/components');
     const ids = new Set(schedules.map(s => s.id));
     for (const file of readdirSync(dir).filter(f => f.endsWith('.yaml'))) {
-      for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
+      for (const doc of parseAllDocuments(
+        readFileSync(join(dir, file), 'utf8'),
+      )) {
         const e = doc.toJSON();
         if (e?.kind !== 'Component' || e.spec?.type !== 'service') continue;
-        expect([file, ids.has(e.metadata.annotations?.['slipway.dev/on-call-schedule'])]).toEqual([file, true]);
+        expect([
+          file,
+          ids.has(e.metadata.annotations?.['slipway.dev/on-call-schedule']),
+        ]).toEqual([file, true]);
       }
     }
   });

@@ -66,11 +66,9 @@ const userRef = z.string().refine(
   { message: 'must be a user entity ref like user:default/jane' },
 );
 
-const zone = z
-  .string()
-  .refine(v => IANAZone.isValidZone(v), {
-    message: 'must be an IANA time zone like Europe/Copenhagen',
-  });
+const zone = z.string().refine(v => IANAZone.isValidZone(v), {
+  message: 'must be an IANA time zone like Europe/Copenhagen',
+});
 
 const scheduleSchema = z.object({
   id: z.string().min(1),
@@ -81,11 +79,9 @@ const scheduleSchema = z.object({
       z.object({
         name: z.string().optional(),
         members: z.array(userRef).min(1),
-        startDate: z
-          .string()
-          .regex(/^\d{4}-\d{2}-\d{2}$/, {
-            message: 'must be a date YYYY-MM-DD',
-          }),
+        startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, {
+          message: 'must be a date YYYY-MM-DD',
+        }),
         handoffTime: z
           .string()
           .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
