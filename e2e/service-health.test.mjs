@@ -35,7 +35,7 @@ const rowOf = (page, name) =>
 test('the catalog shows a health light per service, from one batch call', () =>
   withPage('service-health-catalog', async page => {
     // the portal scrolls inside its own container: a tall viewport shows every row
-    await page.setViewportSize({ width: 1440, height: 2200 });
+    await page.setViewportSize({ width: 1440, height: 1300 });
     const batches = [];
     page.on('request', req => {
       if (req.url().includes('/api/service-health/health/batch')) batches.push(req);
