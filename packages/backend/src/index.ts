@@ -32,6 +32,14 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// golden-path actions (publish:local-git, grafana:dashboard:create, release-manager:*)
+// and `file` locations through the catalog API for the locally published repositories
+backend.add(import('@slipway/plugin-scaffolder-backend-module-slipway'));
+backend.add(
+  import('@slipway/plugin-scaffolder-backend-module-slipway').then(m => ({
+    default: m.catalogModuleSlipwayFileLocations,
+  })),
+);
 
 // techdocs (onboarding docs, built locally with mkdocs)
 backend.add(import('@backstage/plugin-techdocs-backend'));

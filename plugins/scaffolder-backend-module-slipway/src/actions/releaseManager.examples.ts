@@ -1,0 +1,41 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+const step = (id: string, action: string, input: Record<string, unknown>) =>
+  yaml.stringify({ steps: [{ id, action, name: id, input }] });
+
+/** Examples of `release-manager:artifact:create`. */
+export const artifactExamples: TemplateExample[] = [
+  {
+    description: 'Upload the first artifact with the manifests rendered from deploy/overlays',
+    example: step('artifact', 'release-manager:artifact:create', {
+      service: '${{ parameters.name }}',
+      namespace: '${{ parameters.system }}',
+      sha: '${{ steps.publish.output.commitHash }}',
+    }),
+  },
+];
+
+/** Examples of `release-manager:policy:apply`. */
+export const policyExamples: TemplateExample[] = [
+  {
+    description: 'Auto-release main to dev',
+    example: step('policy', 'release-manager:policy:apply', {
+      service: '${{ parameters.name }}',
+      branch: 'main',
+      environment: 'dev',
+    }),
+  },
+];
+
+/** Examples of `release-manager:release`. */
+export const releaseExamples: TemplateExample[] = [
+  {
+    description: 'Release the first artifact to production',
+    example: step('release', 'release-manager:release', {
+      service: '${{ parameters.name }}',
+      environment: 'prod',
+      artifactId: '${{ steps.artifact.output.artifactId }}',
+    }),
+  },
+];

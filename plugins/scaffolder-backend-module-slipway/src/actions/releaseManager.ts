@@ -1,0 +1,256 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ArtifactSpec,
+  ArtifactUploadRequest,
+  ArtifactUploadResponse,
+  ReleaseManagerResponseError,
+} from '@slipway/plugin-release-manager-common';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import {
+  assertDnsLabel,
+  committerOf,
+  releaseManagerClient,
+  releaseManagerSettings,
+} from '../config';
+import { renderManifests } from './kustomize';
+import {
+  artifactExamples,
+  policyExamples,
+  releaseExamples,
+} from './releaseManager.examples';
+
+/**
+ * `POST /artifacts/create` with the manifests inline (the common client has no method for
+ * this CI route). Throws {@link ReleaseManagerResponseError} with the server's message on
+ * a non-2xx answer.
+ */
+async function createArtifact(
+  config: Config,
+  body: ArtifactUploadRequest,
+): Promise<ArtifactUploadResponse> {
+  const settings = releaseManagerSettings(config);
+  const response = await fetch(`${settings.baseUrl.replace(/\/+$/, '')}/artifacts/create`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(settings.token ? { authorization: `Bearer ${settings.token}` } : {}),
+    },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(settings.timeoutMs),
+  });
+  const json: any = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new ReleaseManagerResponseError(
+      response.status,
+      `release manager: POST /artifacts/create: ${json.message ?? response.statusText}`,
+    );
+  }
+  return json;
+}
+
+/**
+ * Creates `release-manager:artifact:create`: renders `<deployPath>/overlays/<env>` for every
+ * release-manager environment (see {@link renderManifests}) and uploads them with the
+ * artifact spec (id `<branch>-<sha10>-<manifestsSha10>`) to `POST /artifacts/create`.
+ * Matching auto-release policies fire at once; their results are output.
+ */
+export function createArtifactAction(options: { config: Config }) {
+  const { config } = options;
+  return createTemplateAction({
+    id: 'release-manager:artifact:create',
+    description:
+      'Uploads an artifact (spec plus the manifests per environment rendered from deploy/overlays) to the release manager',
+    examples: artifactExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        service: z => z.string().describe('Service name (DNS-1123 label)'),
+        namespace: z => z.string().describe('Kubernetes namespace (DNS-1123 label)'),
+        squad: z => z.string().optional().describe('Owning team'),
+        branch: z => z.string().default('main').describe('Branch the commit is on'),
+        sha: z => z.string().regex(/^[0-9a-f]{40}$/).describe('Application commit (40 hex)'),
+        repositoryUrl: z => z.string().optional().describe('Repository URL'),
+        message: z => z.string().default('Initial commit').describe('Commit message'),
+        deployPath: z => z.string().default('deploy').describe('Workspace folder with base/ and overlays/'),
+      },
+      output: {
+        artifactId: z => z.string().describe('The artifact id'),
+        autoReleasedTo: z => z.array(z.string()).describe('Environments auto-released'),
+      },
+    },
+    async handler(ctx) {
+      const service = assertDnsLabel('service', ctx.input.service);
+      const namespace = assertDnsLabel('namespace', ctx.input.namespace);
+      const deployDir = path.resolve(ctx.workspacePath, ctx.input.deployPath ?? 'deploy');
+      if (!deployDir.startsWith(ctx.workspacePath)) {
+        throw new InputError('deployPath must stay inside the workspace');
+      }
+      const { environments } = releaseManagerSettings(config);
+      const manifests = await renderManifests(deployDir, environments);
+      const planSha = createHash('sha1').update(JSON.stringify(manifests)).digest('hex');
+      const branch = ctx.input.branch ?? 'main';
+      const artifactId = `${branch.replace(/[^A-Za-z0-9._-]/g, '-')}-${ctx.input.sha.slice(0, 10)}-${planSha.slice(0, 10)}`;
+      const { committerName, committerEmail } = committerOf(ctx.user);
+      const now = new Date().toISOString();
+      const artifact: ArtifactSpec = {
+        id: artifactId,
+        service,
+        namespace,
+        squad: ctx.input.squad,
+        application: {
+          branch,
+          sha: ctx.input.sha,
+          authorName: committerName,
+          authorEmail: committerEmail,
+          committerName,
+          committerEmail,
+          message: ctx.input.message,
+          name: service,
+          url: ctx.input.repositoryUrl,
+          provider: 'slipway-scaffolder',
+        },
+        ci: { start: now, end: now },
+        stages: [{ id: 'build', name: 'Golden-path template' }],
+      };
+      ctx.output('artifactId', artifactId);
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would upload artifact ${artifactId} with ${environments
+            .map(e => `${e}: ${Object.keys(manifests[e]).length} manifests`)
+            .join(', ')}`,
+        );
+        ctx.output('autoReleasedTo', []);
+        return;
+      }
+      const response = await createArtifact(config, { artifact, manifests });
+      const released = (response.autoReleases ?? []).map(r => r.environment);
+      ctx.logger.info(
+        `Artifact ${artifactId} uploaded${released.length ? `; auto-released to ${released.join(', ')}` : ''}`,
+      );
+      ctx.output('autoReleasedTo', released);
+    },
+  });
+}
+
+/**
+ * Creates `release-manager:policy:apply`: an auto-release policy (`branch` → `environment`,
+ * default main → dev) applied as the user running the template (the release manager only
+ * knows services that have an artifact, so this runs after `release-manager:artifact:create`).
+ * With `releaseLatest` (default) it also releases the branch's latest artifact to that
+ * environment when it has none yet, as the policy would have done had it existed.
+ */
+export function createPolicyApplyAction(options: { config: Config }) {
+  const { config } = options;
+  return createTemplateAction({
+    id: 'release-manager:policy:apply',
+    description: 'Applies an auto-release policy (e.g. main to dev) in the release manager',
+    examples: policyExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        service: z => z.string().describe('Service name (DNS-1123 label)'),
+        branch: z => z.string().default('main').describe('Branch to auto-release'),
+        environment: z => z.string().default('dev').describe('Environment to release it to'),
+        releaseLatest: z =>
+          z
+            .boolean()
+            .default(true)
+            .describe(
+              "Also release the branch's latest artifact there now, when the environment has none (the artifact uploaded before the policy existed)",
+            ),
+      },
+      output: {
+        policyId: z => z.string().describe('The policy id'),
+        releasedArtifactId: z =>
+          z.string().optional().describe('Artifact released by releaseLatest'),
+      },
+    },
+    async handler(ctx) {
+      const service = assertDnsLabel('service', ctx.input.service);
+      const environment = assertDnsLabel('environment', ctx.input.environment ?? 'dev');
+      const branch = ctx.input.branch ?? 'main';
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would auto-release ${branch} of ${service} to ${environment}`);
+        ctx.output('policyId', `auto-release-${branch}-${environment}`);
+        return;
+      }
+      const client = releaseManagerClient(releaseManagerSettings(config));
+      const response = await client.applyAutoReleasePolicy({
+        service,
+        branch,
+        environment,
+        ...committerOf(ctx.user),
+      });
+      ctx.logger.info(`Auto-release ${branch} → ${environment} of ${service}: policy ${response.id}`);
+      ctx.output('policyId', response.id);
+      if (ctx.input.releaseLatest === false) return;
+      const status = await client.status(service);
+      if (status.environments.find(e => e.name === environment)?.tag) return;
+      const release = await client.release({
+        service,
+        environment,
+        ...committerOf(ctx.user),
+        intent: { type: 'ReleaseBranch', releaseBranch: { branch } },
+      });
+      ctx.logger.info(`Released ${release.tag} (latest of ${branch}) to ${environment}`);
+      ctx.output('releasedArtifactId', release.tag);
+    },
+  });
+}
+
+/**
+ * Creates `release-manager:release`: releases an artifact to an environment (default prod)
+ * through `POST /release` with intent ReleaseArtifact, so the release manager applies the
+ * same branch restrictions as to a person's release; the committer is the user running the
+ * template. Outputs the release id, the config-repo commit and a link to the entity's
+ * Releases tab.
+ */
+export function createReleaseAction(options: { config: Config }) {
+  const { config } = options;
+  return createTemplateAction({
+    id: 'release-manager:release',
+    description:
+      'Releases an artifact to an environment through the release manager (same policy checks as a person)',
+    examples: releaseExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        service: z => z.string().describe('Service name (DNS-1123 label)'),
+        environment: z => z.string().default('prod').describe('Target environment'),
+        artifactId: z => z.string().describe('Artifact to release'),
+      },
+      output: {
+        releaseId: z => z.string().describe('Release id'),
+        commit: z => z.string().optional().describe('Config-repo commit of the release'),
+        releaseUrl: z => z.string().describe("Link to the entity's Releases tab in the portal"),
+      },
+    },
+    async handler(ctx) {
+      const service = assertDnsLabel('service', ctx.input.service);
+      const environment = assertDnsLabel('environment', ctx.input.environment ?? 'prod');
+      const appBaseUrl = (config.getOptionalString('app.baseUrl') ?? '').replace(/\/+$/, '');
+      ctx.output('releaseUrl', `${appBaseUrl}/catalog/default/component/${service}/releases`);
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would release ${ctx.input.artifactId} of ${service} to ${environment}`);
+        ctx.output('releaseId', 'dry-run');
+        return;
+      }
+      const client = releaseManagerClient(releaseManagerSettings(config));
+      const response = await client.release({
+        service,
+        environment,
+        artifactId: ctx.input.artifactId,
+        ...committerOf(ctx.user),
+        intent: { type: 'ReleaseArtifact' },
+      });
+      ctx.logger.info(
+        `Released ${response.tag} of ${service} to ${response.toEnvironment}${response.commit ? ` (config repo ${response.commit})` : ''}`,
+      );
+      ctx.output('releaseId', response.releaseId);
+      if (response.commit) ctx.output('commit', response.commit);
+    },
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * Slipway's scaffolder actions for the golden-path template (local git publishing,
+ * catalog registration of file locations, Grafana dashboards, release-manager artifacts,
+ * policies and releases).
+ *
+ * @packageDocumentation
+ */
+export {
+  scaffolderModuleSlipway as default,
+  catalogModuleSlipwayFileLocations,
+} from './module';
+export { createNameAvailableAction } from './actions/nameAvailable';
+export { createPublishLocalGitAction } from './actions/localGit';
+export { createRegisterFileAction } from './actions/registerFile';
+export { createGrafanaDashboardAction } from './actions/grafanaDashboard';
+export { serviceDashboard } from './actions/dashboard';
+export {
+  createArtifactAction,
+  createPolicyApplyAction,
+  createReleaseAction,
+} from './actions/releaseManager';
+export { kustomizeBuild, renderManifests } from './actions/kustomize';

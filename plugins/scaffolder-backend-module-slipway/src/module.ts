@@ -1,0 +1,66 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogLocationsExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createGrafanaDashboardAction } from './actions/grafanaDashboard';
+import { createPublishLocalGitAction } from './actions/localGit';
+import { createNameAvailableAction } from './actions/nameAvailable';
+import { createRegisterFileAction } from './actions/registerFile';
+import {
+  createArtifactAction,
+  createPolicyApplyAction,
+  createReleaseAction,
+} from './actions/releaseManager';
+
+/**
+ * Scaffolder module with Slipway's golden-path actions: `slipway:name:available`,
+ * `publish:local-git`, `catalog:register:file`, `grafana:dashboard:create`,
+ * `release-manager:artifact:create`, `release-manager:policy:apply` and
+ * `release-manager:release`.
+ *
+ * @public
+ */
+export const scaffolderModuleSlipway = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'slipway',
+  register({ registerInit }) {
+    registerInit({
+      deps: {
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolderActions, config, catalog }) {
+        scaffolderActions.addActions(
+          createNameAvailableAction({ catalog }),
+          createPublishLocalGitAction({ config, catalog }),
+          createRegisterFileAction({ catalog }),
+          createGrafanaDashboardAction({ config }),
+          createArtifactAction({ config }),
+          createPolicyApplyAction({ config }),
+          createReleaseAction({ config }),
+        );
+      },
+    });
+  },
+});
+
+/**
+ * Catalog module that allows `file` locations to be registered through the catalog API
+ * (besides `url`), so `catalog:register:file` can register the working copies of
+ * `publish:local-git`. Registering locations still needs the
+ * `catalog.location.create` permission.
+ *
+ * @public
+ */
+export const catalogModuleSlipwayFileLocations = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'slipway-file-locations',
+  register({ registerInit }) {
+    registerInit({
+      deps: { locations: catalogLocationsExtensionPoint },
+      async init({ locations }) {
+        locations.setAllowedLocationTypes(['url', 'file']);
+      },
+    });
+  },
+});

@@ -1,0 +1,3 @@
+module github.com/slipway-dev/${{ values.name }}
+
+go 1.19
