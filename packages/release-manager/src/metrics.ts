@@ -47,6 +47,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** `release_manager_http_request_duration_seconds{route, method}`. */
+  readonly httpDuration = new Histogram({
+    name: 'release_manager_http_request_duration_seconds',
+    help: 'HTTP request duration by route and method, in seconds.',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
   constructor(options?: { defaultMetrics?: boolean }) {
     if (options?.defaultMetrics) {
       collectDefaultMetrics({ register: this.registry });

@@ -1054,6 +1054,9 @@ describe('release manager HTTP API', () => {
         'release_manager_release_duration_seconds_bucket',
       );
       expect(metrics.text).toContain('release_manager_git_push_retries_total');
+      expect(metrics.text).toMatch(
+        /release_manager_http_request_duration_seconds_count\{route="\/status",method="GET"\} [1-9]/,
+      );
     });
   });
 });

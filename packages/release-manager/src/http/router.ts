@@ -124,6 +124,10 @@ export async function createRouter(
         method: req.method,
         status: String(res.statusCode),
       });
+      manager.metrics.httpDuration.observe(
+        { route, method: req.method },
+        (Date.now() - started) / 1000,
+      );
       // An access log of writes and failures (reads are many and in the metrics).
       if (req.method !== 'GET' || res.statusCode >= 400) {
         options.logger?.info(
