@@ -30,7 +30,9 @@ const cardTitled = (page, title) =>
 
 // Rows are found by their entity link (the table shows titles, e.g. "Release manager").
 const rowOf = (page, name) =>
-  page.locator('tr', { has: page.locator(`a[href$="/component/${name}"]`) }).first();
+  page
+    .locator('tr', { has: page.locator(`a[href$="/component/${name}"]`) })
+    .first();
 
 test('the catalog shows a health light per service, from one batch call', () =>
   withPage('service-health-catalog', async page => {
@@ -38,7 +40,8 @@ test('the catalog shows a health light per service, from one batch call', () =>
     await page.setViewportSize({ width: 1440, height: 1300 });
     const batches = [];
     page.on('request', req => {
-      if (req.url().includes('/api/service-health/health/batch')) batches.push(req);
+      if (req.url().includes('/api/service-health/health/batch'))
+        batches.push(req);
     });
     const path = '/catalog?filters[kind]=component&filters[user]=all';
     await eventually(page, path, async () => {
@@ -50,10 +53,14 @@ test('the catalog shows a health light per service, from one batch call', () =>
         .waitFor({ timeout: 10_000 });
     });
     // seeded rollout states: notification-service failed in staging, card-service progressing
-    await rowOf(page, 'notification-service').locator('[data-light="red"]').waitFor();
+    await rowOf(page, 'notification-service')
+      .locator('[data-light="red"]')
+      .waitFor();
     await rowOf(page, 'card-service').locator('[data-light="amber"]').waitFor();
     // a website is not a service: a dash, no light
-    await rowOf(page, 'slipway-portal').getByLabel('No health signals').waitFor();
+    await rowOf(page, 'slipway-portal')
+      .getByLabel('No health signals')
+      .waitFor();
     const lights = await page.locator('tbody [data-light]').count();
     assert.ok(lights >= 9, `expected a light per service, saw ${lights}`);
     assert.equal(batches.length, 1, 'all rows are fetched in one batch call');
@@ -64,11 +71,21 @@ test('the catalog shows a health light per service, from one batch call', () =>
 test("a service's card shows its signals, values and thresholds", () =>
   withPage('service-health-card', async page => {
     await page.setViewportSize({ width: 1440, height: 1600 });
-    await eventually(page, '/catalog/default/component/release-manager', async () => {
-      await page.getByText('Service health').first().waitFor();
-      await page.getByText('Healthy', { exact: true }).waitFor({ timeout: 10_000 });
-    });
-    for (const signal of ['HTTP 5xx ratio (5m)', 'Up (Prometheus scrape)', 'Failed releases (1h)']) {
+    await eventually(
+      page,
+      '/catalog/default/component/release-manager',
+      async () => {
+        await page.getByText('Service health').first().waitFor();
+        await page
+          .getByText('Healthy', { exact: true })
+          .waitFor({ timeout: 10_000 });
+      },
+    );
+    for (const signal of [
+      'HTTP 5xx ratio (5m)',
+      'Up (Prometheus scrape)',
+      'Failed releases (1h)',
+    ]) {
       await page.getByText(signal, { exact: true }).waitFor();
     }
     await page.getByText('100 %', { exact: true }).waitFor();
@@ -76,7 +93,9 @@ test("a service's card shows its signals, values and thresholds", () =>
     await page.getByText('red ≤ 50 %', { exact: true }).waitFor();
     const card = cardTitled(page, 'Service health');
     await card.scrollIntoViewIfNeeded();
-    await card.screenshot({ path: join(SCREENSHOTS, 'service-health-card-only.png') });
+    await card.screenshot({
+      path: join(SCREENSHOTS, 'service-health-card-only.png'),
+    });
   }));
 
 test('a service with a failed rollout is red and says where', () =>
@@ -84,9 +103,15 @@ test('a service with a failed rollout is red and says where', () =>
     await page.setViewportSize({ width: 1440, height: 1600 });
     await open(page, '/catalog/default/component/notification-service');
     await page.getByText('Unhealthy', { exact: true }).waitFor();
-    await page.getByText(/staging: failed/).first().waitFor();
+    await page
+      .getByText(/staging: failed/)
+      .first()
+      .waitFor();
     // its default signals have no data locally: grey and saying so, never green
-    await page.getByText('no data: the query returned no series').first().waitFor();
+    await page
+      .getByText('no data: the query returned no series')
+      .first()
+      .waitFor();
   }));
 
 test("the home page shows the lights of the user's team's services", () =>

@@ -17,16 +17,28 @@ import { AddressInfo } from 'node:net';
 import { createRouter } from '../src/router';
 import { readServiceHealthConfig } from '../src/lib/config';
 import { HealthService } from '../src/lib/HealthService';
-import { OnCallIncidentSource, ReleaseManagerRolloutSource } from '../src/lib/inputs';
+import {
+  OnCallIncidentSource,
+  ReleaseManagerRolloutSource,
+} from '../src/lib/inputs';
 import { PrometheusClient } from '../src/lib/PrometheusClient';
-import { findPrometheus, TestExporter, TestPrometheus } from '../src/testUtils/realPrometheus';
+import {
+  findPrometheus,
+  TestExporter,
+  TestPrometheus,
+} from '../src/testUtils/realPrometheus';
 
 const SERVICES = Number(process.env.SERVICES ?? 300);
 
-async function listen(app: express.Express | ((req: any, res: any) => void)): Promise<{ server: Server; url: string }> {
+async function listen(
+  app: express.Express | ((req: any, res: any) => void),
+): Promise<{ server: Server; url: string }> {
   const server = createServer(app as any);
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  };
 }
 
 function exporterFor(names: string[], exporter: TestExporter, tick: number) {
@@ -36,27 +48,52 @@ function exporterFor(names: string[], exporter: TestExporter, tick: number) {
     exporter.set(`http_requests_total{${s},code="500"}`, tick * (i % 7));
     // cumulative buckets: 80 % under 50 ms, 99.5 % under 250 ms, all under 1 s
     const buckets: [string, number][] = [
-      ['0.05', 80], ['0.1', 95], ['0.25', 99.5], ['0.5', 99.95], ['1', 100], ['+Inf', 100],
+      ['0.05', 80],
+      ['0.1', 95],
+      ['0.25', 99.5],
+      ['0.5', 99.95],
+      ['1', 100],
+      ['+Inf', 100],
     ];
     for (const [le, perTick] of buckets) {
-      exporter.set(`http_request_duration_seconds_bucket{${s},le="${le}"}`, tick * perTick);
+      exporter.set(
+        `http_request_duration_seconds_bucket{${s},le="${le}"}`,
+        tick * perTick,
+      );
     }
-    exporter.set(`container_cpu_usage_seconds_total{${s}}`, tick * 0.3 * ((i % 10) / 10));
+    exporter.set(
+      `container_cpu_usage_seconds_total{${s}}`,
+      tick * 0.3 * ((i % 10) / 10),
+    );
     exporter.set(`kube_pod_container_resource_limits{${s},resource="cpu"}`, 1);
-    exporter.set(`kube_pod_status_ready{${s},condition="true",pod="${name}-1"}`, 1);
-    exporter.set(`kube_pod_status_ready{${s},condition="true",pod="${name}-2"}`, i % 13 ? 1 : 0);
+    exporter.set(
+      `kube_pod_status_ready{${s},condition="true",pod="${name}-1"}`,
+      1,
+    );
+    exporter.set(
+      `kube_pod_status_ready{${s},condition="true",pod="${name}-2"}`,
+      i % 13 ? 1 : 0,
+    );
   });
 }
 
 async function main() {
   const bin = findPrometheus();
-  if (!bin) throw new Error('prometheus is not installed (apt-get install prometheus)');
-  const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
+  if (!bin)
+    throw new Error('prometheus is not installed (apt-get install prometheus)');
+  const names = Array.from(
+    { length: SERVICES },
+    (_, i) => `svc-${String(i).padStart(3, '0')}`,
+  );
   const entities: Entity[] = names.map(name => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default' },
-    spec: { type: 'service', owner: 'group:default/platform', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/platform',
+      lifecycle: 'production',
+    },
   }));
 
   const exporter = new TestExporter();
@@ -74,13 +111,21 @@ async function main() {
     res.setHeader('content-type', 'application/json');
     if (req.url.startsWith('/status')) {
       const service = new URL(req.url, 'http://x').searchParams.get('service');
-      const phase = Number(service?.slice(4)) % 17 === 0 ? 'progressing' : 'succeeded';
-      res.end(JSON.stringify({
-        environments: ['dev', 'staging', 'prod'].map(name => ({
-          name,
-          rollout: { phase, availableReplicas: 2, desiredReplicas: 3, errors: [] },
-        })),
-      }));
+      const phase =
+        Number(service?.slice(4)) % 17 === 0 ? 'progressing' : 'succeeded';
+      res.end(
+        JSON.stringify({
+          environments: ['dev', 'staging', 'prod'].map(name => ({
+            name,
+            rollout: {
+              phase,
+              availableReplicas: 2,
+              desiredReplicas: 3,
+              errors: [],
+            },
+          })),
+        }),
+      );
     } else {
       res.end(JSON.stringify({ items: [] }));
     }
@@ -92,27 +137,44 @@ async function main() {
         prometheus: { baseUrl: prometheus.baseUrl, timeoutMs: 10000 },
         cacheTtlSeconds: 60,
         // INPUTS=off leaves out the rollout and incidents round trips, to see the Prometheus part alone
-        ...(process.env.INPUTS === 'off' ? { onCall: { enabled: false } } : { releaseManager: { baseUrl: inputs.url, token: 'bench' } }),
+        ...(process.env.INPUTS === 'off'
+          ? { onCall: { enabled: false } }
+          : { releaseManager: { baseUrl: inputs.url, token: 'bench' } }),
       },
     }),
   );
   const health = new HealthService({
     config,
     prometheus: new PrometheusClient(config.prometheus),
-    rollout: new ReleaseManagerRolloutSource({ ...config.releaseManager, timeoutMs: 5000 }),
+    rollout: new ReleaseManagerRolloutSource({
+      ...config.releaseManager,
+      timeoutMs: 5000,
+    }),
     incidents: new OnCallIncidentSource({
-      discovery: { getBaseUrl: async () => `${inputs.url}/api/on-call`, getExternalBaseUrl: async () => '' },
+      discovery: {
+        getBaseUrl: async () => `${inputs.url}/api/on-call`,
+        getExternalBaseUrl: async () => '',
+      },
       auth: {
-        getOwnServiceCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'bench' } }),
+        getOwnServiceCredentials: async () => ({
+          $$type: '@backstage/BackstageCredentials',
+          principal: { type: 'service', subject: 'bench' },
+        }),
         getPluginRequestToken: async () => ({ token: 'bench' }),
       } as any,
       enabled: true,
       timeoutMs: 5000,
     }),
   });
-  const byRef = new Map(entities.map(e => [`component:default/${e.metadata.name}`, e]));
+  const byRef = new Map(
+    entities.map(e => [`component:default/${e.metadata.name}`, e]),
+  );
   const router = await createRouter({
-    httpAuth: { credentials: async () => ({ principal: { type: 'user', userEntityRef: 'user:default/bench' } }) } as any,
+    httpAuth: {
+      credentials: async () => ({
+        principal: { type: 'user', userEntityRef: 'user:default/bench' },
+      }),
+    } as any,
     catalog: {
       getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
         items: entityRefs.map(r => byRef.get(r)),
@@ -133,9 +195,11 @@ async function main() {
     });
     const body: any = await res.json();
     const ms = performance.now() - t0;
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`);
+    if (res.status !== 200)
+      throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`);
     const lights: Record<string, number> = {};
-    for (const item of body.items) lights[item.health.light] = (lights[item.health.light] ?? 0) + 1;
+    for (const item of body.items)
+      lights[item.health.light] = (lights[item.health.light] ?? 0) + 1;
     return { ms, lights, items: body.items.length };
   };
 
@@ -145,10 +209,26 @@ async function main() {
   const afterWarm = await prometheus.queryCount();
   const signals = config.signals.length;
 
-  console.log(`service-health benchmark: ${SERVICES} services x ${signals} signals, one POST /health/batch`);
-  console.log(`  cold cache: ${cold.ms.toFixed(0)} ms, ${afterCold - before} Prometheus queries (max concurrency ${config.prometheus.maxConcurrency}), lights ${JSON.stringify(cold.lights)}`);
-  console.log(`  warm cache: ${warm.ms.toFixed(0)} ms, ${afterWarm - afterCold} Prometheus queries, lights ${JSON.stringify(warm.lights)}`);
-  console.log(`  targets: cold < 10000 ms ${cold.ms < 10000 ? 'OK' : 'MISSED'}, warm < 2000 ms ${warm.ms < 2000 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `service-health benchmark: ${SERVICES} services x ${signals} signals, one POST /health/batch`,
+  );
+  console.log(
+    `  cold cache: ${cold.ms.toFixed(0)} ms, ${
+      afterCold - before
+    } Prometheus queries (max concurrency ${
+      config.prometheus.maxConcurrency
+    }), lights ${JSON.stringify(cold.lights)}`,
+  );
+  console.log(
+    `  warm cache: ${warm.ms.toFixed(0)} ms, ${
+      afterWarm - afterCold
+    } Prometheus queries, lights ${JSON.stringify(warm.lights)}`,
+  );
+  console.log(
+    `  targets: cold < 10000 ms ${
+      cold.ms < 10000 ? 'OK' : 'MISSED'
+    }, warm < 2000 ms ${warm.ms < 2000 ? 'OK' : 'MISSED'}`,
+  );
 
   clearInterval(ticker);
   api.server.close();

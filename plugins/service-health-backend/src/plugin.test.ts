@@ -19,11 +19,18 @@ import {
 
 jest.setTimeout(60_000);
 
-const service = (name: string, annotations: Record<string, string> = {}): Entity => ({
+const service = (
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default', annotations },
-  spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/payments',
+    lifecycle: 'production',
+  },
 });
 
 const entities = [
@@ -44,7 +51,11 @@ const entities = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name: 'docs-site', namespace: 'default' },
-    spec: { type: 'website', owner: 'group:default/payments', lifecycle: 'production' },
+    spec: {
+      type: 'website',
+      owner: 'group:default/payments',
+      lifecycle: 'production',
+    },
   },
 ];
 
@@ -76,7 +87,10 @@ describe('service-health against a real Prometheus', () => {
   const exporter = new TestExporter();
   const prometheus = new TestPrometheus(prometheusBin ?? 'prometheus');
 
-  const startBackend = (cacheTtlSeconds: number, withSignals: object[] = signals) =>
+  const startBackend = (
+    cacheTtlSeconds: number,
+    withSignals: object[] = signals,
+  ) =>
     startTestBackend({
       features: [
         serviceHealthPlugin,
@@ -137,7 +151,8 @@ describe('service-health against a real Prometheus', () => {
           );
         },
         20_000,
-        () => `expected ${light}, last health: ${JSON.stringify(last, null, 1)}`,
+        () =>
+          `expected ${light}, last health: ${JSON.stringify(last, null, 1)}`,
       );
       return last!;
     };
@@ -147,7 +162,9 @@ describe('service-health against a real Prometheus', () => {
       ['errors', 'green', 0.5],
       ['ready', 'green', 100],
     ]);
-    expect(green.signals[0].query).toBe('max(demo_errors_percent{ service="checkout" })');
+    expect(green.signals[0].query).toBe(
+      'max(demo_errors_percent{ service="checkout" })',
+    );
     expect(green.signals[0].dashboardUrl).toBe(
       'https://grafana.example.com/d/svc?var-service=checkout',
     );
@@ -185,7 +202,9 @@ describe('service-health against a real Prometheus', () => {
     );
     expect(ghost.status).toBe(200);
     expect(ghost.body.light).toBe('grey');
-    expect(ghost.body.signals.map((s: any) => [s.light, s.value, s.reason])).toEqual([
+    expect(
+      ghost.body.signals.map((s: any) => [s.light, s.value, s.reason]),
+    ).toEqual([
       ['grey', null, 'no data: the query returned no series'],
       ['grey', null, 'no data: the query returned no series'],
     ]);
@@ -198,7 +217,11 @@ describe('service-health against a real Prometheus', () => {
     expect(broken.light).toBe('grey');
     expect(broken.error).toMatch(/^bad_data: .*parse error/);
     // the other signals of the same entity are still evaluated
-    expect(typo.body.signals.map((s: any) => s.id)).toEqual(['errors', 'ready', 'broken']);
+    expect(typo.body.signals.map((s: any) => s.id)).toEqual([
+      'errors',
+      'ready',
+      'broken',
+    ]);
   });
 
   it('computes a batch with one query per signal and entity, deduplicated and cached', async () => {
@@ -260,18 +283,26 @@ describe('service-health against a real Prometheus', () => {
     expect(res.status).toBe(200);
     const items: BatchHealthResponse['items'] = res.body.items;
     expect(
-      items.map(i => [i.entityRef, i.health!.light, i.health!.signals.map(s => s.value)]),
+      items.map(i => [
+        i.entityRef,
+        i.health!.light,
+        i.health!.signals.map(s => s.value),
+      ]),
     ).toEqual([
       ['component:default/checkout', 'green', [0, 100]],
       ['component:default/basket', 'green', [0.1, 100]],
       ['component:default/ghost', 'grey', [null, null]],
       ['component:default/typo', 'grey', [null, null, null]],
     ]);
-    expect(items[2].health!.signals[0].reason).toBe('no data: the query returned no series');
+    expect(items[2].health!.signals[0].reason).toBe(
+      'no data: the query returned no series',
+    );
     // 2 batched queries (errors, ready) for 4 services + typo's own broken signal
     expect((await prometheus.queryCount()) - before).toBe(3);
     // the per-entity cache is filled: the card of one service costs no query
-    const one = await request(server).get('/api/service-health/health/default/component/basket');
+    const one = await request(server).get(
+      '/api/service-health/health/default/component/basket',
+    );
     expect(one.body.signals.map((s: any) => s.value)).toEqual([0.1, 100]);
     expect((await prometheus.queryCount()) - before).toBe(3);
   });
@@ -282,7 +313,9 @@ describe('service-health against a real Prometheus', () => {
       .post('/api/service-health/health/batch')
       .send({ entityRefs: ['component:default/ok', 'kind-only:'] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^entityRefs\[1\]: must be an entity ref/);
+    expect(bad.body.error.message).toMatch(
+      /^entityRefs\[1\]: must be an entity ref/,
+    );
     const empty = await request(server)
       .post('/api/service-health/health/batch')
       .send({});

@@ -6,7 +6,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createRouter } from './router';
 import { readServiceHealthConfig } from './lib/config';
 import { HealthService } from './lib/HealthService';
-import { OnCallIncidentSource, ReleaseManagerRolloutSource } from './lib/inputs';
+import {
+  OnCallIncidentSource,
+  ReleaseManagerRolloutSource,
+} from './lib/inputs';
 import { PrometheusClient } from './lib/PrometheusClient';
 
 /**
@@ -29,7 +32,15 @@ export const serviceHealthPlugin = createBackendPlugin({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
-      async init({ httpAuth, httpRouter, config, logger, discovery, auth, catalog }) {
+      async init({
+        httpAuth,
+        httpRouter,
+        config,
+        logger,
+        discovery,
+        auth,
+        catalog,
+      }) {
         const cfg = readServiceHealthConfig(config);
         const health = new HealthService({
           config: cfg,
@@ -46,7 +57,11 @@ export const serviceHealthPlugin = createBackendPlugin({
           }),
         });
         logger.info(
-          `service health: Prometheus ${cfg.prometheus.baseUrl}, ${cfg.signals.length} default signals, cache ${cfg.cacheTtlSeconds}s, release manager ${cfg.releaseManager?.baseUrl ?? 'not configured'}`,
+          `service health: Prometheus ${cfg.prometheus.baseUrl}, ${
+            cfg.signals.length
+          } default signals, cache ${cfg.cacheTtlSeconds}s, release manager ${
+            cfg.releaseManager?.baseUrl ?? 'not configured'
+          }`,
         );
         httpRouter.use(await createRouter({ httpAuth, catalog, health }));
       },

@@ -32,7 +32,9 @@ const batchSchema = z.object({
 function zodMessage(error: z.ZodError): string {
   const issue = error.issues[0];
   const path = issue.path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`))
+    .map((p, i) =>
+      typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`,
+    )
     .join('');
   return `${path || 'body'}: ${issue.message}`;
 }

@@ -34,15 +34,26 @@ describe('isServiceHealthApplicable', () => {
   it('applies to services and annotated entities only', () => {
     const base = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component' };
     expect(
-      isServiceHealthApplicable({ ...base, metadata: { name: 'a' }, spec: { type: 'service' } }),
+      isServiceHealthApplicable({
+        ...base,
+        metadata: { name: 'a' },
+        spec: { type: 'service' },
+      }),
     ).toBe(true);
     expect(
-      isServiceHealthApplicable({ ...base, metadata: { name: 'a' }, spec: { type: 'website' } }),
+      isServiceHealthApplicable({
+        ...base,
+        metadata: { name: 'a' },
+        spec: { type: 'website' },
+      }),
     ).toBe(false);
     expect(
       isServiceHealthApplicable({
         ...base,
-        metadata: { name: 'a', annotations: { 'slipway.dev/health-selector': 'job="x"' } },
+        metadata: {
+          name: 'a',
+          annotations: { 'slipway.dev/health-selector': 'job="x"' },
+        },
         spec: { type: 'website' },
       }),
     ).toBe(true);

@@ -1,6 +1,11 @@
 import { HealthLight, SignalDirection } from './types';
 
-const rank: Record<HealthLight, number> = { grey: 0, green: 1, amber: 2, red: 3 };
+const rank: Record<HealthLight, number> = {
+  grey: 0,
+  green: 1,
+  amber: 2,
+  red: 3,
+};
 
 /**
  * The worst of some lights, ignoring grey: red > amber > green. Grey only when every light

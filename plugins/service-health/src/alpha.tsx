@@ -1,6 +1,9 @@
 import { compatWrapper } from '@backstage/core-compat-api';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
-import { ApiBlueprint, createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isServiceHealthApplicable } from '@slipway/plugin-service-health-common';
 import { serviceHealthApiRef, ServiceHealthClient } from './api';

@@ -9,7 +9,11 @@ export {
   EntityServiceHealthCard,
   HomePageServiceHealthCard,
 } from './plugin';
-export { createServiceHealthColumn, EntityHealthLight, HealthLight } from './components';
+export {
+  createServiceHealthColumn,
+  EntityHealthLight,
+  HealthLight,
+} from './components';
 export {
   serviceHealthApiRef,
   ServiceHealthClient,

@@ -24,7 +24,8 @@ import { TtlCache } from './TtlCache';
 const NAMES_PER_BATCH_QUERY = 100;
 
 /** A name as a literal inside a regex in a PromQL double-quoted string (`a.b` → `a\\\\.b`). */
-const regexLiteral = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
+const regexLiteral = (name: string) =>
+  name.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
 
 /**
  * Computes {@link EntityHealth} for entities.
@@ -73,17 +74,25 @@ export class HealthService {
    */
   private prefetchBatched(entities: Entity[]): void {
     const defaults = new Map(this.options.config.signals.map(s => [s.id, s]));
-    const groups = new Map<string, { batchQuery: string; pending: { name: string; key: string }[] }>();
+    const groups = new Map<
+      string,
+      { batchQuery: string; pending: { name: string; key: string }[] }
+    >();
     const seen = new Set<string>();
     for (const entity of entities) {
-      if (entity.metadata.annotations?.[SERVICE_HEALTH_SELECTOR_ANNOTATION]) continue;
-      for (const signal of resolveSignals(entity, this.options.config.signals).signals) {
+      if (entity.metadata.annotations?.[SERVICE_HEALTH_SELECTOR_ANNOTATION])
+        continue;
+      for (const signal of resolveSignals(entity, this.options.config.signals)
+        .signals) {
         const base = defaults.get(signal.id);
         if (!base?.batchQuery || signal.query !== base.query) continue;
         const key = fillTemplate(signal.query, entity);
         if (seen.has(key) || this.queryCache.peek(key)) continue;
         seen.add(key);
-        const group = groups.get(signal.id) ?? { batchQuery: base.batchQuery, pending: [] };
+        const group = groups.get(signal.id) ?? {
+          batchQuery: base.batchQuery,
+          pending: [],
+        };
         group.pending.push({ name: entity.metadata.name, key });
         groups.set(signal.id, group);
       }
@@ -98,7 +107,9 @@ export class HealthService {
         for (const { name, key } of chunk) {
           this.queryCache.set(
             key,
-            result.then(samples => samples.filter(s => s.metric.service === name)),
+            result.then(samples =>
+              samples.filter(s => s.metric.service === name),
+            ),
           );
         }
       }
@@ -115,15 +126,20 @@ export class HealthService {
     );
     const notApplicable: InputHealth = {
       light: 'grey',
-      summary: 'not a service: add slipway.dev/health-signals to give it a light',
+      summary:
+        'not a service: add slipway.dev/health-signals to give it a light',
     };
     const [signals, rollout, incidents] = await Promise.all([
       Promise.all(definitions.map(d => this.evaluateSignal(d, entity))),
       applicable
-        ? this.input('rollout', entityRef, () => this.options.rollout.get(entity))
+        ? this.input('rollout', entityRef, () =>
+            this.options.rollout.get(entity),
+          )
         : notApplicable,
       applicable
-        ? this.input('incidents', entityRef, () => this.options.incidents.get(entity))
+        ? this.input('incidents', entityRef, () =>
+            this.options.incidents.get(entity),
+          )
         : notApplicable,
     ]);
     const light = worstLight([
@@ -154,7 +170,10 @@ export class HealthService {
   ): Promise<InputHealth> {
     return this.inputCache
       .get(`${kind}:${entityRef}`, load)
-      .catch(e => ({ light: 'grey' as const, summary: `${kind} unknown: ${String(e)}` }));
+      .catch(e => ({
+        light: 'grey' as const,
+        summary: `${kind} unknown: ${String(e)}`,
+      }));
   }
 
   private dashboardUrl(template: string | undefined, entity: Entity) {
@@ -186,7 +205,9 @@ export class HealthService {
           entity.metadata.annotations?.[SERVICE_HEALTH_DASHBOARD_ANNOTATION],
           entity,
         ),
-      queryUrl: `${externalUrl}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0`,
+      queryUrl: `${externalUrl}/graph?g0.expr=${encodeURIComponent(
+        query,
+      )}&g0.tab=0`,
     };
     let samples: PrometheusSample[];
     try {
@@ -194,8 +215,7 @@ export class HealthService {
         this.options.prometheus.query(query),
       );
     } catch (e) {
-      const message =
-        e instanceof PrometheusQueryError ? e.message : String(e);
+      const message = e instanceof PrometheusQueryError ? e.message : String(e);
       return {
         ...base,
         light: 'grey',
@@ -222,7 +242,9 @@ export class HealthService {
       };
     }
     const worse = (a: number, b: number) =>
-      definition.direction === 'higher-is-worse' ? Math.max(a, b) : Math.min(a, b);
+      definition.direction === 'higher-is-worse'
+        ? Math.max(a, b)
+        : Math.min(a, b);
     const value = finite.map(s => s.value).reduce(worse);
     return {
       ...base,
@@ -250,14 +272,18 @@ function summarize(
   }
   const culprits = [
     ...signals.filter(s => s.light === light).map(s => s.title),
-    ...(rollout.light === light ? [`rollout ${rollout.summary.split(';')[0]}`] : []),
+    ...(rollout.light === light
+      ? [`rollout ${rollout.summary.split(';')[0]}`]
+      : []),
     ...(incidents.light === light ? [incidents.summary] : []),
   ];
   if (light === 'green') {
     const known = signals.filter(s => s.light !== 'grey').length;
     const unknown = signals.length - known;
     const parts = [
-      ...(known ? [`${known} of ${signals.length} signals within thresholds`] : []),
+      ...(known
+        ? [`${known} of ${signals.length} signals within thresholds`]
+        : []),
       ...(rollout.light === 'green' ? ['rollout succeeded'] : []),
       ...(incidents.light === 'green' ? ['no open incidents'] : []),
     ];

@@ -31,7 +31,11 @@ describe('PrometheusClient errors', () => {
     server.use(
       http.post('http://prometheus.test/api/v1/query', () =>
         HttpResponse.json(
-          { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' },
+          {
+            status: 'error',
+            errorType: 'timeout',
+            error: 'query timed out in expression evaluation',
+          },
           { status: 503 },
         ),
       ),
@@ -43,8 +47,13 @@ describe('PrometheusClient errors', () => {
 
   it('reports a 5xx without a JSON body by its status', async () => {
     server.use(
-      http.post('http://prometheus.test/api/v1/query', () =>
-        new HttpResponse('upstream connect error', { status: 502, statusText: 'Bad Gateway' }),
+      http.post(
+        'http://prometheus.test/api/v1/query',
+        () =>
+          new HttpResponse('upstream connect error', {
+            status: 502,
+            statusText: 'Bad Gateway',
+          }),
       ),
     );
     await expect(client.query('up')).rejects.toThrow(

@@ -40,11 +40,13 @@ export class TtlCache<T> {
     entry.promise.then(
       () => {
         entry.expiresAt = this.now() + ttlMs;
-        if (ttlMs <= 0 && this.entries.get(key) === entry) this.entries.delete(key);
+        if (ttlMs <= 0 && this.entries.get(key) === entry)
+          this.entries.delete(key);
       },
       () => {
         entry.expiresAt = this.now() + errorTtlMs;
-        if (errorTtlMs <= 0 && this.entries.get(key) === entry) this.entries.delete(key);
+        if (errorTtlMs <= 0 && this.entries.get(key) === entry)
+          this.entries.delete(key);
       },
     );
     return entry.promise;
@@ -53,7 +55,9 @@ export class TtlCache<T> {
   /** The fresh (or in-flight) value of `key`, without loading. */
   peek(key: string): Promise<T> | undefined {
     const existing = this.entries.get(key);
-    return existing && existing.expiresAt > this.now() ? existing.promise : undefined;
+    return existing && existing.expiresAt > this.now()
+      ? existing.promise
+      : undefined;
   }
 
   /** Stores a value loaded elsewhere (e.g. one batched query that answers many keys), replacing any entry. */

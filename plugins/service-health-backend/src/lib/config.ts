@@ -23,7 +23,8 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     red: 5,
     batchQuery:
       '100 * sum by (service) (rate(http_requests_total{ service=~"{{names}}", code=~"5.." }[5m])) / sum by (service) (rate(http_requests_total{ service=~"{{names}}" }[5m]))',
-    dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=errors',
+    dashboard:
+      '/d/slipway-service/service?var-service={{name}}&viewPanel=errors',
   },
   {
     id: 'latency-p99',
@@ -36,7 +37,8 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     red: 1,
     batchQuery:
       'histogram_quantile(0.99, sum by (le, service) (rate(http_request_duration_seconds_bucket{ service=~"{{names}}" }[5m])))',
-    dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=latency',
+    dashboard:
+      '/d/slipway-service/service?var-service={{name}}&viewPanel=latency',
   },
   {
     id: 'saturation',
@@ -49,7 +51,8 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     red: 90,
     batchQuery:
       '100 * sum by (service) (rate(container_cpu_usage_seconds_total{ service=~"{{names}}" }[5m])) / sum by (service) (kube_pod_container_resource_limits{ service=~"{{names}}", resource="cpu" })',
-    dashboard: '/d/slipway-service/service?var-service={{name}}&viewPanel=saturation',
+    dashboard:
+      '/d/slipway-service/service?var-service={{name}}&viewPanel=saturation',
   },
   {
     id: 'availability',
@@ -113,7 +116,9 @@ export function readServiceHealthConfig(config: Config): ServiceHealthConfig {
         const direction = s.getOptionalString('direction') ?? 'higher-is-worse';
         if (direction !== 'higher-is-worse' && direction !== 'lower-is-worse') {
           throw new Error(
-            `serviceHealth.signals[${s.getString('id')}].direction must be higher-is-worse or lower-is-worse, got ${direction}`,
+            `serviceHealth.signals[${s.getString(
+              'id',
+            )}].direction must be higher-is-worse or lower-is-worse, got ${direction}`,
           );
         }
         return {

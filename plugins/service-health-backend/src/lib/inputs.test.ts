@@ -1,4 +1,7 @@
-import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -27,11 +30,17 @@ describe('ReleaseManagerRolloutSource', () => {
   const status = (rollouts: Record<string, any>) =>
     http.get('http://rm.test/status', ({ request }) => {
       if (request.headers.get('authorization') !== 'Bearer slipway-dev-token') {
-        return HttpResponse.json({ status: 401, message: 'unauthorized' }, { status: 401 });
+        return HttpResponse.json(
+          { status: 401, message: 'unauthorized' },
+          { status: 401 },
+        );
       }
       const service = new URL(request.url).searchParams.get('service');
       if (service !== 'ledger-svc') {
-        return HttpResponse.json({ status: 404, message: 'not found' }, { status: 404 });
+        return HttpResponse.json(
+          { status: 404, message: 'not found' },
+          { status: 404 },
+        );
       }
       return HttpResponse.json({
         environments: Object.entries(rollouts).map(([name, rollout]) => ({
@@ -45,15 +54,26 @@ describe('ReleaseManagerRolloutSource', () => {
     const unconfigured = new ReleaseManagerRolloutSource({ timeoutMs: 500 });
     expect(await unconfigured.get(entity)).toEqual({
       light: 'grey',
-      summary: 'rollout unknown: serviceHealth.releaseManager.baseUrl is not configured',
+      summary:
+        'rollout unknown: serviceHealth.releaseManager.baseUrl is not configured',
     });
   });
 
   it('turns failed red, progressing amber and succeeded green, worst environment first', async () => {
     server.use(
       status({
-        dev: { phase: 'succeeded', availableReplicas: 2, desiredReplicas: 2, errors: [] },
-        staging: { phase: 'progressing', availableReplicas: 3, desiredReplicas: 5, errors: [] },
+        dev: {
+          phase: 'succeeded',
+          availableReplicas: 2,
+          desiredReplicas: 2,
+          errors: [],
+        },
+        staging: {
+          phase: 'progressing',
+          availableReplicas: 3,
+          desiredReplicas: 5,
+          errors: [],
+        },
         prod: { phase: 'unknown', errors: [] },
       }),
     );
@@ -79,8 +99,18 @@ describe('ReleaseManagerRolloutSource', () => {
   it('is grey when nothing was reported, the service is unknown or the server is down', async () => {
     server.use(
       status({
-        dev: { phase: 'succeeded', availableReplicas: 1, desiredReplicas: 1, errors: [] },
-        prod: { phase: 'succeeded', availableReplicas: 5, desiredReplicas: 5, errors: [] },
+        dev: {
+          phase: 'succeeded',
+          availableReplicas: 1,
+          desiredReplicas: 1,
+          errors: [],
+        },
+        prod: {
+          phase: 'succeeded',
+          availableReplicas: 5,
+          desiredReplicas: 5,
+          errors: [],
+        },
       }),
     );
     expect(await source.get(entity)).toEqual({
@@ -91,15 +121,21 @@ describe('ReleaseManagerRolloutSource', () => {
     expect((await source.get(entity)).summary).toBe(
       'rollout unknown: no rollout reported for ledger-svc',
     );
-    const other = { ...entity, metadata: { name: 'other', namespace: 'default' } };
+    const other = {
+      ...entity,
+      metadata: { name: 'other', namespace: 'default' },
+    };
     expect(await source.get(other)).toEqual({
       light: 'grey',
-      summary: 'rollout unknown: the release manager does not know service other',
+      summary:
+        'rollout unknown: the release manager does not know service other',
     });
     server.use(http.get('http://rm.test/status', () => HttpResponse.error()));
     const down = await source.get(entity);
     expect(down.light).toBe('grey');
-    expect(down.summary).toMatch(/^rollout unknown: release manager at http:\/\/rm.test unreachable/);
+    expect(down.summary).toMatch(
+      /^rollout unknown: release manager at http:\/\/rm.test unreachable/,
+    );
   });
 });
 
@@ -144,7 +180,10 @@ describe('OnCallIncidentSource', () => {
       summary: '1 open incident (low urgency)',
     });
     server.use(incidents({ incidents: [] }));
-    expect(await source.get(entity)).toEqual({ light: 'green', summary: 'no open incidents' });
+    expect(await source.get(entity)).toEqual({
+      light: 'green',
+      summary: 'no open incidents',
+    });
   });
 
   it('is grey with the reason when on-call is missing or failing', async () => {
@@ -153,13 +192,24 @@ describe('OnCallIncidentSource', () => {
       'incidents unknown: the on-call plugin is not installed',
     );
     server.use(
-      incidents({ error: { name: 'NotFoundError', message: 'ledger has no on-call annotation' } }, 404),
+      incidents(
+        {
+          error: {
+            name: 'NotFoundError',
+            message: 'ledger has no on-call annotation',
+          },
+        },
+        404,
+      ),
     );
     expect((await source.get(entity)).summary).toBe(
       'incidents unknown: ledger has no on-call annotation',
     );
     server.use(
-      incidents({ error: { name: 'Error', message: 'PagerDuty is down' } }, 500),
+      incidents(
+        { error: { name: 'Error', message: 'PagerDuty is down' } },
+        500,
+      ),
     );
     expect((await source.get(entity)).summary).toBe(
       'incidents unknown: on-call answered HTTP 500: PagerDuty is down',

@@ -1,7 +1,4 @@
-import {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   HealthLight,
@@ -19,11 +16,13 @@ export interface HealthInputSource {
 }
 
 /** The annotation the release-manager plugin uses to map an entity to its service. */
-const RELEASE_MANAGER_SERVICE_ANNOTATION = 'slipway.dev/release-manager-service';
+const RELEASE_MANAGER_SERVICE_ANNOTATION =
+  'slipway.dev/release-manager-service';
 
 const describeFetchError = (e: unknown) => {
   const err = e as Error & { cause?: { code?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timed out';
+  if (err.name === 'TimeoutError' || err.name === 'AbortError')
+    return 'timed out';
   return err.cause?.code ?? err.message;
 };
 
@@ -51,12 +50,14 @@ export class ReleaseManagerRolloutSource implements HealthInputSource {
     if (!baseUrl) {
       return {
         light: 'grey',
-        summary: 'rollout unknown: serviceHealth.releaseManager.baseUrl is not configured',
+        summary:
+          'rollout unknown: serviceHealth.releaseManager.baseUrl is not configured',
       };
     }
     const service =
-      entity.metadata.annotations?.[RELEASE_MANAGER_SERVICE_ANNOTATION]?.trim() ||
-      entity.metadata.name;
+      entity.metadata.annotations?.[
+        RELEASE_MANAGER_SERVICE_ANNOTATION
+      ]?.trim() || entity.metadata.name;
     let res: Response;
     try {
       res = await fetch(
@@ -69,7 +70,9 @@ export class ReleaseManagerRolloutSource implements HealthInputSource {
     } catch (e) {
       return {
         light: 'grey',
-        summary: `rollout unknown: release manager at ${baseUrl} unreachable (${describeFetchError(e)})`,
+        summary: `rollout unknown: release manager at ${baseUrl} unreachable (${describeFetchError(
+          e,
+        )})`,
       };
     }
     const body: any = await res.json().catch(() => undefined);
@@ -77,7 +80,9 @@ export class ReleaseManagerRolloutSource implements HealthInputSource {
       const why =
         res.status === 404
           ? `the release manager does not know service ${service}`
-          : `release manager answered HTTP ${res.status}${body?.message ? `: ${body.message}` : ''}`;
+          : `release manager answered HTTP ${res.status}${
+              body?.message ? `: ${body.message}` : ''
+            }`;
       return { light: 'grey', summary: `rollout unknown: ${why}` };
     }
     const environments: any[] = Array.isArray(body?.environments)
@@ -102,7 +107,10 @@ export class ReleaseManagerRolloutSource implements HealthInputSource {
           : '';
         bad.push({ light: 'red', text: `${env.name}: failed${reason}` });
       } else if (phase === 'progressing') {
-        bad.push({ light: 'amber', text: `${env.name}: progressing${replicas}` });
+        bad.push({
+          light: 'amber',
+          text: `${env.name}: progressing${replicas}`,
+        });
       } else if (phase === 'succeeded') {
         good.push({ name: env.name, text: `${env.name}${replicas}` });
       }
@@ -154,7 +162,10 @@ export class OnCallIncidentSource implements HealthInputSource {
   async get(entity: Entity): Promise<InputHealth> {
     const { discovery, auth, enabled, timeoutMs } = this.options;
     if (!enabled) {
-      return { light: 'grey', summary: 'incidents unknown: serviceHealth.onCall.enabled is false' };
+      return {
+        light: 'grey',
+        summary: 'incidents unknown: serviceHealth.onCall.enabled is false',
+      };
     }
     const namespace = entity.metadata.namespace ?? 'default';
     const kind = entity.kind.toLocaleLowerCase('en-US');
@@ -166,7 +177,11 @@ export class OnCallIncidentSource implements HealthInputSource {
         targetPluginId: 'on-call',
       });
       res = await fetch(
-        `${baseUrl}/entities/${encodeURIComponent(namespace)}/${encodeURIComponent(kind)}/${encodeURIComponent(entity.metadata.name)}/incidents`,
+        `${baseUrl}/entities/${encodeURIComponent(
+          namespace,
+        )}/${encodeURIComponent(kind)}/${encodeURIComponent(
+          entity.metadata.name,
+        )}/incidents`,
         {
           headers: { authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(timeoutMs),
@@ -175,7 +190,9 @@ export class OnCallIncidentSource implements HealthInputSource {
     } catch (e) {
       return {
         light: 'grey',
-        summary: `incidents unknown: on-call plugin unreachable (${describeFetchError(e)})`,
+        summary: `incidents unknown: on-call plugin unreachable (${describeFetchError(
+          e,
+        )})`,
       };
     }
     const body: any = await res.json().catch(() => undefined);
@@ -194,15 +211,17 @@ export class OnCallIncidentSource implements HealthInputSource {
     if (!Array.isArray(list)) {
       return {
         light: 'grey',
-        summary: 'incidents unknown: on-call answered without a list of incidents',
+        summary:
+          'incidents unknown: on-call answered without a list of incidents',
       };
     }
     const open = list.filter(i => i?.status !== 'resolved');
     const high = open.filter(i => i?.urgency === 'high').length;
-    if (open.length === 0) return { light: 'green', summary: 'no open incidents' };
-    const summary = `${open.length} open incident${open.length === 1 ? '' : 's'}${
-      high ? ` (${high} high urgency)` : ' (low urgency)'
-    }`;
+    if (open.length === 0)
+      return { light: 'green', summary: 'no open incidents' };
+    const summary = `${open.length} open incident${
+      open.length === 1 ? '' : 's'
+    }${high ? ` (${high} high urgency)` : ' (low urgency)'}`;
     return { light: high ? 'red' : 'amber', summary };
   }
 }

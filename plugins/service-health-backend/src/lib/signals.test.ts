@@ -5,18 +5,20 @@ import { fillTemplate, resolveSignals } from './signals';
 const entity = (annotations: Record<string, string> = {}): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'ledger', namespace: 'default', annotations, labels: { tier: 'core' } },
+  metadata: {
+    name: 'ledger',
+    namespace: 'default',
+    annotations,
+    labels: { tier: 'core' },
+  },
   spec: { type: 'service' },
 });
 
 describe('resolveSignals', () => {
   it('gives a service the defaults', () => {
-    expect(resolveSignals(entity(), DEFAULT_SIGNALS).signals.map(s => s.id)).toEqual([
-      'error-ratio',
-      'latency-p99',
-      'saturation',
-      'availability',
-    ]);
+    expect(
+      resolveSignals(entity(), DEFAULT_SIGNALS).signals.map(s => s.id),
+    ).toEqual(['error-ratio', 'latency-p99', 'saturation', 'availability']);
   });
 
   it('overrides, removes and adds signals from the annotation', () => {
@@ -25,7 +27,14 @@ describe('resolveSignals', () => {
         'slipway.dev/health-signals': JSON.stringify([
           { id: 'error-ratio', amber: 2 },
           { id: 'saturation', disabled: true },
-          { id: 'queue', title: 'Queue depth', query: 'q', unit: 'messages', amber: 10, red: 100 },
+          {
+            id: 'queue',
+            title: 'Queue depth',
+            query: 'q',
+            unit: 'messages',
+            amber: 10,
+            red: 100,
+          },
         ]),
       }),
       DEFAULT_SIGNALS,
@@ -56,19 +65,31 @@ describe('resolveSignals', () => {
     );
     expect(notYaml.annotationError).toMatch(/not valid YAML or JSON/);
     const wrongType = resolveSignals(
-      entity({ 'slipway.dev/health-signals': '- id: error-ratio\n  amber: high\n' }),
+      entity({
+        'slipway.dev/health-signals': '- id: error-ratio\n  amber: high\n',
+      }),
       DEFAULT_SIGNALS,
     );
-    expect(wrongType.annotationError).toMatch(/^slipway.dev\/health-signals: \[0\]\.amber: /);
+    expect(wrongType.annotationError).toMatch(
+      /^slipway.dev\/health-signals: \[0\]\.amber: /,
+    );
   });
 });
 
 describe('fillTemplate', () => {
   it('fills entity values, the selector, annotations and labels', () => {
-    const e = entity({ 'slipway.dev/health-selector': 'app="ledger-v2"', 'x.io/team': 'pay' });
+    const e = entity({
+      'slipway.dev/health-selector': 'app="ledger-v2"',
+      'x.io/team': 'pay',
+    });
     expect(
-      fillTemplate('{{name}} {{namespace}} {{kind}} { {{selector}} } {{annotations.x.io/team}} {{labels.tier}} {{other}}', e),
+      fillTemplate(
+        '{{name}} {{namespace}} {{kind}} { {{selector}} } {{annotations.x.io/team}} {{labels.tier}} {{other}}',
+        e,
+      ),
     ).toBe('ledger default component { app="ledger-v2" } pay core {{other}}');
-    expect(fillTemplate('{ {{selector}} }', entity())).toBe('{ service="ledger" }');
+    expect(fillTemplate('{ {{selector}} }', entity())).toBe(
+      '{ service="ledger" }',
+    );
   });
 });

@@ -49,7 +49,9 @@ export function resolveSignals(
   try {
     data = parseYaml(raw);
   } catch (e) {
-    return fail(`not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`);
+    return fail(
+      `not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   const parsed = annotationSchema.safeParse(data);
   if (!parsed.success) {
@@ -71,7 +73,9 @@ export function resolveSignals(
       );
       if (missing.length) {
         return fail(
-          `[${i}] (${entry.id}): ${missing.join(', ')} required for a new signal`,
+          `[${i}] (${entry.id}): ${missing.join(
+            ', ',
+          )} required for a new signal`,
         );
       }
       order.push(entry.id);
@@ -116,7 +120,8 @@ export function fillTemplate(template: string, entity: Entity): string {
       if (key.startsWith('annotations.')) {
         return annotations[key.slice('annotations.'.length)] ?? '';
       }
-      if (key.startsWith('labels.')) return labels[key.slice('labels.'.length)] ?? '';
+      if (key.startsWith('labels.'))
+        return labels[key.slice('labels.'.length)] ?? '';
       return whole;
     },
   );

@@ -109,7 +109,9 @@ export class TestPrometheus {
     await waitFor(
       async () => {
         const res = await fetch(
-          `${this.baseUrl}/api/v1/query?query=${encodeURIComponent('min(up{job="test"})')}`,
+          `${this.baseUrl}/api/v1/query?query=${encodeURIComponent(
+            'min(up{job="test"})',
+          )}`,
         );
         const json: any = await res.json();
         return json.data?.result?.[0]?.value?.[1] === '1';

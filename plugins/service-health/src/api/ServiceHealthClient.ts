@@ -44,7 +44,10 @@ export const serviceHealthApiRef = createApiRef<ServiceHealthApi>({
  */
 export class ServiceHealthClient implements ServiceHealthApi {
   constructor(
-    private readonly options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
   ) {}
 
   async getHealth(entityRef: CompoundEntityRef): Promise<EntityHealth> {
@@ -67,10 +70,11 @@ export class ServiceHealthClient implements ServiceHealthApi {
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.options.discoveryApi.getBaseUrl('service-health');
+    const baseUrl = await this.options.discoveryApi.getBaseUrl(
+      'service-health',
+    );
     const res = await this.options.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!res.ok) throw await ResponseError.fromResponse(res);
     return (await res.json()) as T;
   }
 }
-

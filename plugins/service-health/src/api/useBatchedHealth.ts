@@ -1,5 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { BatchHealthItem, EntityHealth } from '@slipway/plugin-service-health-common';
+import {
+  BatchHealthItem,
+  EntityHealth,
+} from '@slipway/plugin-service-health-common';
 import DataLoader from 'dataloader';
 import useAsync from 'react-use/esm/useAsync';
 import { ServiceHealthApi, serviceHealthApiRef } from './ServiceHealthClient';
@@ -9,7 +12,10 @@ const LOADER_CACHE_MS = 30_000;
 /** Most refs in one batch request (the backend accepts 1000). */
 const MAX_BATCH = 500;
 
-const loaders = new WeakMap<ServiceHealthApi, DataLoader<string, BatchHealthItem>>();
+const loaders = new WeakMap<
+  ServiceHealthApi,
+  DataLoader<string, BatchHealthItem>
+>();
 
 /**
  * A DataLoader per API instance: every `load(ref)` made in the same tick (e.g. by all
@@ -29,7 +35,8 @@ export function getHealthLoader(
         const items = await api.getHealthBatch([...refs]);
         const byRef = new Map(items.map(i => [i.entityRef, i]));
         return refs.map(
-          ref => byRef.get(ref) ?? { entityRef: ref, error: 'not in the response' },
+          ref =>
+            byRef.get(ref) ?? { entityRef: ref, error: 'not in the response' },
         );
       },
       {

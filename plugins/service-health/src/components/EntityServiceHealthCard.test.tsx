@@ -7,7 +7,10 @@ import { ServiceHealthApi, serviceHealthApiRef } from '../api';
 import { EntityServiceHealthCard } from './EntityServiceHealthCard';
 import { health, serviceEntity, signal } from './testData';
 
-function renderCard(api: Partial<ServiceHealthApi>, entity: Entity = serviceEntity()) {
+function renderCard(
+  api: Partial<ServiceHealthApi>,
+  entity: Entity = serviceEntity(),
+) {
   return renderInTestApp(
     <TestApiProvider apis={[[serviceHealthApiRef, api as ServiceHealthApi]]}>
       <EntityProvider entity={entity}>
@@ -31,7 +34,9 @@ describe('EntityServiceHealthCard', () => {
         throw new Error('service-health backend is down');
       },
     });
-    expect((await screen.findAllByText(/service-health backend is down/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/service-health backend is down/)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('shows the missing annotation for entities that are not services', async () => {
@@ -40,7 +45,9 @@ describe('EntityServiceHealthCard', () => {
       ...serviceEntity('docs'),
       spec: { type: 'website' },
     });
-    expect(screen.getAllByText(/slipway.dev\/health-signals/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(/slipway.dev\/health-signals/).length,
+    ).toBeGreaterThan(0);
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
     expect(api.getHealth).not.toHaveBeenCalled();
   });
@@ -55,10 +62,9 @@ describe('EntityServiceHealthCard', () => {
       name: 'ledger',
     });
     const overall = screen.getByTestId('overall-health');
-    expect(within(overall).getByRole('img', { name: 'Healthy' })).toHaveAttribute(
-      'data-light',
-      'green',
-    );
+    expect(
+      within(overall).getByRole('img', { name: 'Healthy' }),
+    ).toHaveAttribute('data-light', 'green');
     expect(screen.getByText('Request error ratio')).toBeInTheDocument();
     expect(screen.getByText('0.5 %')).toBeInTheDocument();
     expect(screen.getByText('amber ≥ 1 %')).toBeInTheDocument();
@@ -90,14 +96,20 @@ describe('EntityServiceHealthCard', () => {
     await renderCard(
       withHealth(
         health('grey', [
-          signal('grey', null, { reason: 'no data: the query returned no series' }),
+          signal('grey', null, {
+            reason: 'no data: the query returned no series',
+          }),
         ]),
       ),
     );
     expect(await screen.findByText('Unknown')).toBeInTheDocument();
-    expect(screen.getByText('no data: the query returned no series')).toBeInTheDocument();
     expect(
-      screen.getByText('rollout unknown: serviceHealth.releaseManager.baseUrl is not configured'),
+      screen.getByText('no data: the query returned no series'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'rollout unknown: serviceHealth.releaseManager.baseUrl is not configured',
+      ),
     ).toBeInTheDocument();
     expect(screen.queryByText('Healthy')).not.toBeInTheDocument();
   });
@@ -105,15 +117,30 @@ describe('EntityServiceHealthCard', () => {
   it("shows a signal's query error with Prometheus's message, and the rest of the card", async () => {
     await renderCard(
       withHealth(
-        health('amber', [
-          signal('amber', 0.7, { id: 'latency', title: 'Latency (p99)', unit: 'seconds', amber: 0.5, red: 1 }),
-          signal('grey', null, {
-            id: 'broken',
-            title: 'Broken',
-            error: 'bad_data: 1:38: parse error: unclosed left parenthesis',
-            reason: 'query failed',
-          }),
-        ], { rollout: { light: 'amber', summary: 'prod: progressing (3/5 ready)' } }),
+        health(
+          'amber',
+          [
+            signal('amber', 0.7, {
+              id: 'latency',
+              title: 'Latency (p99)',
+              unit: 'seconds',
+              amber: 0.5,
+              red: 1,
+            }),
+            signal('grey', null, {
+              id: 'broken',
+              title: 'Broken',
+              error: 'bad_data: 1:38: parse error: unclosed left parenthesis',
+              reason: 'query failed',
+            }),
+          ],
+          {
+            rollout: {
+              light: 'amber',
+              summary: 'prod: progressing (3/5 ready)',
+            },
+          },
+        ),
       ),
     );
     expect(
@@ -124,7 +151,9 @@ describe('EntityServiceHealthCard', () => {
     expect(screen.getByText('700 ms')).toBeInTheDocument();
     expect(screen.getByText('amber ≥ 500 ms')).toBeInTheDocument();
     expect(screen.getByText('red ≥ 1 s')).toBeInTheDocument();
-    expect(screen.getByText('prod: progressing (3/5 ready)')).toBeInTheDocument();
+    expect(
+      screen.getByText('prod: progressing (3/5 ready)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Degraded')).toBeInTheDocument();
   });
 });

@@ -1,4 +1,7 @@
-import { stringifyEntityRef, getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  stringifyEntityRef,
+  getCompoundEntityRef,
+} from '@backstage/catalog-model';
 import {
   InfoCard,
   Link,
@@ -91,7 +94,12 @@ const columns: TableColumn<SignalHealth>[] = [
 function InputRow(props: { title: string; input: InputHealth }) {
   const { title, input } = props;
   return (
-    <Box display="flex" alignItems="flex-start" py={1} data-testid={`input-${title}`}>
+    <Box
+      display="flex"
+      alignItems="flex-start"
+      py={1}
+      data-testid={`input-${title}`}
+    >
       <Box pt={0.25} pl={1} pr={2}>
         <HealthLight light={input.light} title={lightLabels[input.light]} />
       </Box>
@@ -99,7 +107,11 @@ function InputRow(props: { title: string; input: InputHealth }) {
         <Typography variant="body2">
           {input.url ? <Link to={input.url}>{title}</Link> : title}
         </Typography>
-        <Typography variant="caption" color="textSecondary" style={{ wordBreak: 'break-word' }}>
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          style={{ wordBreak: 'break-word' }}
+        >
           {input.summary}
         </Typography>
       </Box>
@@ -123,14 +135,17 @@ export function EntityServiceHealthCard(props: { title?: string }) {
   const applicable = isServiceHealthApplicable(entity);
   const entityRef = stringifyEntityRef(entity);
   const { value, loading, error, retry } = useAsyncRetry(
-    async () => (applicable ? api.getHealth(getCompoundEntityRef(entity)) : undefined),
+    async () =>
+      applicable ? api.getHealth(getCompoundEntityRef(entity)) : undefined,
     [api, entityRef, applicable],
   );
 
   if (!applicable) {
     return (
       <InfoCard title={title}>
-        <MissingAnnotationEmptyState annotation={SERVICE_HEALTH_SIGNALS_ANNOTATION} />
+        <MissingAnnotationEmptyState
+          annotation={SERVICE_HEALTH_SIGNALS_ANNOTATION}
+        />
       </InfoCard>
     );
   }
@@ -165,7 +180,12 @@ export function EntityServiceHealthCard(props: { title?: string }) {
           : undefined
       }
     >
-      <Box display="flex" alignItems="center" mb={2} data-testid="overall-health">
+      <Box
+        display="flex"
+        alignItems="center"
+        mb={2}
+        data-testid="overall-health"
+      >
         <HealthLight light={health.light} size={28} />
         <Box ml={2}>
           <Typography variant="h6">{lightLabels[health.light]}</Typography>

@@ -33,7 +33,11 @@ export const lightLabels: Record<Light, string> = {
  *
  * @public
  */
-export function HealthLight(props: { light: Light; size?: number; title?: string }) {
+export function HealthLight(props: {
+  light: Light;
+  size?: number;
+  title?: string;
+}) {
   const { light, size = 14, title } = props;
   const classes = useStyles();
   const dot = (

@@ -36,10 +36,16 @@ describe('HomePageServiceHealthCard', () => {
       getHealthBatch: jest.fn(async (refs: string[]) =>
         refs.map(ref =>
           ref.endsWith('/ledger')
-            ? { entityRef: ref, health: health('green', [signal('green', 0.1)]) }
+            ? {
+                entityRef: ref,
+                health: health('green', [signal('green', 0.1)]),
+              }
             : {
                 entityRef: ref,
-                health: { ...health('red', [signal('red', 9)]), summary: 'red: Request error ratio' },
+                health: {
+                  ...health('red', [signal('red', 9)]),
+                  summary: 'red: Request error ratio',
+                },
               },
         ),
       ),
@@ -58,7 +64,9 @@ describe('HomePageServiceHealthCard', () => {
     );
     expect(await screen.findByText('ledger')).toBeInTheDocument();
     expect(screen.queryByText('loans')).not.toBeInTheDocument();
-    const lights = screen.getAllByRole('img').map(e => e.getAttribute('data-light'));
+    const lights = screen
+      .getAllByRole('img')
+      .map(e => e.getAttribute('data-light'));
     expect(lights).toEqual(['red', 'green']);
     expect(screen.getByText('red: Request error ratio')).toBeInTheDocument();
     expect(healthApi.getHealthBatch).toHaveBeenCalledTimes(1);

@@ -6,7 +6,11 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { identityApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useRouteRef,
+} from '@backstage/core-plugin-api';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   BatchHealthItem,
@@ -42,13 +46,16 @@ export function HomePageServiceHealthCard(props: { title?: string }) {
       },
       fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
     });
-    const health = await healthApi.getHealthBatch(items.map(e => stringifyEntityRef(e)));
+    const health = await healthApi.getHealthBatch(
+      items.map(e => stringifyEntityRef(e)),
+    );
     const byRef = new Map(health.map(h => [h.entityRef, h]));
     return items
       .map(entity => ({ entity, item: byRef.get(stringifyEntityRef(entity)) }))
       .sort(
         (a, b) =>
-          order[a.item?.health?.light ?? 'grey'] - order[b.item?.health?.light ?? 'grey'] ||
+          order[a.item?.health?.light ?? 'grey'] -
+            order[b.item?.health?.light ?? 'grey'] ||
           a.entity.metadata.name.localeCompare(b.entity.metadata.name),
       );
   }, [identityApi, catalogApi, healthApi]);
@@ -85,7 +92,8 @@ export function HomePageServiceHealthCard(props: { title?: string }) {
       name: entity.metadata.name,
     });
   const describe = (item?: BatchHealthItem) =>
-    item?.health?.summary ?? `health unavailable: ${item?.error ?? 'no answer'}`;
+    item?.health?.summary ??
+    `health unavailable: ${item?.error ?? 'no answer'}`;
   return (
     <InfoCard title={title}>
       <List dense>

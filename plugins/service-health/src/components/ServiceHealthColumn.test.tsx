@@ -16,7 +16,10 @@ describe('createServiceHealthColumn', () => {
           const name = ref.split('/')[1] as keyof typeof lights;
           return {
             entityRef: ref,
-            health: { ...health(lights[name], [signal(lights[name], 1)]), entityRef: ref },
+            health: {
+              ...health(lights[name], [signal(lights[name], 1)]),
+              entityRef: ref,
+            },
           };
         }),
       ),
@@ -43,11 +46,9 @@ describe('createServiceHealthColumn', () => {
       </TestApiProvider>,
     );
     await waitFor(() =>
-      expect(screen.getAllByRole('img').map(e => e.getAttribute('data-light'))).toEqual([
-        'green',
-        'red',
-        'amber',
-      ]),
+      expect(
+        screen.getAllByRole('img').map(e => e.getAttribute('data-light')),
+      ).toEqual(['green', 'red', 'amber']),
     );
     expect(api.getHealthBatch).toHaveBeenCalledTimes(1);
     expect(api.getHealthBatch).toHaveBeenCalledWith([

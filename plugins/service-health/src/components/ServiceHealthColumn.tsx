@@ -22,14 +22,25 @@ export function EntityHealthLight(props: { entity: Entity; size?: number }) {
   );
   if (!applicable) {
     return (
-      <Typography variant="body2" color="textSecondary" aria-label="No health signals">
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        aria-label="No health signals"
+      >
         –
       </Typography>
     );
   }
-  if (loading) return <CircularProgress size={14} aria-label="Loading health" />;
+  if (loading)
+    return <CircularProgress size={14} aria-label="Loading health" />;
   if (error || !value) {
-    return <HealthLight light="grey" size={size} title={`Health unavailable: ${error?.message}`} />;
+    return (
+      <HealthLight
+        light="grey"
+        size={size}
+        title={`Health unavailable: ${error?.message}`}
+      />
+    );
   }
   return <HealthLight light={value.light} size={size} title={value.summary} />;
 }

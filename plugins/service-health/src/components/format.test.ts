@@ -15,10 +15,20 @@ describe('formatValue', () => {
 describe('formatThresholds', () => {
   it('uses the direction of the signal', () => {
     expect(
-      formatThresholds({ direction: 'lower-is-worse', amber: 99, red: 50, unit: 'percent' }),
+      formatThresholds({
+        direction: 'lower-is-worse',
+        amber: 99,
+        red: 50,
+        unit: 'percent',
+      }),
     ).toEqual({ amber: 'amber ≤ 99 %', red: 'red ≤ 50 %' });
     expect(
-      formatThresholds({ direction: 'higher-is-worse', amber: 0.5, red: 1, unit: 'seconds' }),
+      formatThresholds({
+        direction: 'higher-is-worse',
+        amber: 0.5,
+        red: 1,
+        unit: 'seconds',
+      }),
     ).toEqual({ amber: 'amber ≥ 500 ms', red: 'red ≥ 1 s' });
   });
 });

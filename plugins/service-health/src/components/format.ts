@@ -13,7 +13,9 @@ function round(value: number): string {
 export function formatValue(value: number, unit: string): string {
   if (unit === 'percent') return `${round(value)} %`;
   if (unit === 'seconds') {
-    return Math.abs(value) < 1 ? `${round(value * 1000)} ms` : `${round(value)} s`;
+    return Math.abs(value) < 1
+      ? `${round(value * 1000)} ms`
+      : `${round(value)} s`;
   }
   return unit ? `${round(value)} ${unit}` : round(value);
 }

@@ -1,4 +1,7 @@
 export { EntityServiceHealthCard } from './EntityServiceHealthCard';
 export { HomePageServiceHealthCard } from './HomePageServiceHealthCard';
-export { createServiceHealthColumn, EntityHealthLight } from './ServiceHealthColumn';
+export {
+  createServiceHealthColumn,
+  EntityHealthLight,
+} from './ServiceHealthColumn';
 export { HealthLight } from './HealthLight';

@@ -9,7 +9,11 @@ export const serviceEntity = (name = 'ledger'): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default' },
-  spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/payments',
+    lifecycle: 'production',
+  },
 });
 
 export const signal = (
@@ -40,8 +44,15 @@ export const health = (
   light,
   summary: `summary ${light}`,
   signals,
-  rollout: { light: 'grey', summary: 'rollout unknown: serviceHealth.releaseManager.baseUrl is not configured' },
-  incidents: { light: 'grey', summary: 'incidents unknown: the on-call plugin is not installed' },
+  rollout: {
+    light: 'grey',
+    summary:
+      'rollout unknown: serviceHealth.releaseManager.baseUrl is not configured',
+  },
+  incidents: {
+    light: 'grey',
+    summary: 'incidents unknown: the on-call plugin is not installed',
+  },
   evaluatedAt: new Date().toISOString(),
   ...extra,
 });
