@@ -1,0 +1,116 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import yaml from 'yaml';
+import { renderManifests } from './actions/kustomize';
+
+const run = promisify(execFile);
+const skeletons = path.resolve(__dirname, '../../../templates/service/skeleton');
+const repoNodeModules = path.resolve(__dirname, '../../../node_modules');
+
+jest.setTimeout(180_000);
+
+const values: Record<string, string> = {
+  name: 'fraud-check',
+  description: 'Scores card payments for fraud, "quickly"',
+  owner: 'group:default/payments',
+  ownerName: 'payments',
+  system: 'system:default/payments',
+  systemName: 'payments',
+  runtime: '',
+};
+
+/**
+ * Renders a skeleton folder the way fetch:template does for the expressions the skeletons
+ * use (`${{ values.x }}` and `${{ values.x | dump }}`); `.github/workflows` is copied
+ * as it is (copyWithoutTemplating in template.yaml). Fails on any other expression.
+ */
+function render(src: string, dest: string, vals: Record<string, string>) {
+  for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
+    const from = path.join(src, entry.name);
+    const to = path.join(dest, entry.name);
+    if (entry.isDirectory()) {
+      fs.mkdirSync(to, { recursive: true });
+      render(from, to, vals);
+      continue;
+    }
+    let text = fs.readFileSync(from, 'utf8');
+    if (!from.includes(`${path.sep}.github${path.sep}workflows${path.sep}`)) {
+      text = text.replace(/\$\{\{\s*values\.(\w+)\s*(\|\s*dump\s*)?\}\}/g, (_, key, dump) => {
+        if (!(key in vals)) throw new Error(`${from}: unknown value ${key}`);
+        return dump ? JSON.stringify(vals[key]) : vals[key];
+      });
+      if (/\$\{\{|\{%|\{#/.test(text)) throw new Error(`${from}: unrendered template syntax`);
+    }
+    fs.writeFileSync(to, text, { mode: fs.statSync(from).mode });
+  }
+}
+
+describe.each(['node', 'go'])('the %s skeleton', runtime => {
+  const dir = createMockDirectory();
+  beforeAll(() => {
+    dir.clear();
+    render(path.join(skeletons, runtime), dir.path, { ...values, runtime });
+  });
+
+  it('has a catalog-info.yaml with the Slipway annotations and its API', () => {
+    const docs = yaml
+      .parseAllDocuments(fs.readFileSync(dir.resolve('catalog-info.yaml'), 'utf8'))
+      .map(d => d.toJSON());
+    const [component, api] = docs;
+    expect(component.metadata.annotations).toMatchObject({
+      'slipway.dev/release-manager-service': 'fraud-check',
+      'slipway.dev/release-manager-namespace': 'payments',
+      'slipway.dev/on-call-schedule': 'payments',
+      'slipway.dev/health-selector': 'service="fraud-check"',
+      'slipway.dev/dashboard-url': '/d/fraud-check',
+      'backstage.io/techdocs-ref': 'dir:.',
+    });
+    expect(component.metadata.description).toBe(values.description);
+    expect(component.spec).toMatchObject({
+      owner: 'group:default/payments',
+      system: 'system:default/payments',
+      providesApis: ['fraud-check-api'],
+    });
+    expect(api.kind).toBe('API');
+    expect(api.spec.definition).toEqual({ $text: './openapi.yaml' });
+    expect(yaml.parse(fs.readFileSync(dir.resolve('openapi.yaml'), 'utf8')).paths).toHaveProperty(
+      '/metrics',
+    );
+  });
+
+  it('renders a manifest set for every environment', async () => {
+    const manifests = await renderManifests(dir.resolve('deploy'), ['dev', 'staging', 'prod']);
+    const prod = yaml.parse(manifests.prod['10-deployment-fraud-check.yaml']);
+    expect(prod.metadata.namespace).toBe('payments');
+    expect(prod.spec.replicas).toBe(3);
+    expect(yaml.parse(manifests.dev['10-deployment-fraud-check.yaml']).spec.replicas).toBe(1);
+  });
+
+  it("passes the generated service's own unit test", async () => {
+    if (runtime === 'node') {
+      // prom-client comes from the monorepo's node_modules instead of an npm install
+      fs.symlinkSync(repoNodeModules, dir.resolve('node_modules'));
+      const { stdout } = await run(process.execPath, ['--test', 'test/*.test.ts'], {
+        cwd: dir.path,
+      });
+      expect(stdout).toMatch(/# pass 4/);
+      expect(stdout).toMatch(/# fail 0/);
+    } else {
+      const { stdout } = await run('go', ['test', '-v', './...'], {
+        cwd: dir.path,
+        env: {
+          ...process.env,
+          GOFLAGS: '-mod=mod',
+          GOPROXY: 'off',
+          GOCACHE: dir.resolve('.gocache'),
+          GOPATH: dir.resolve('.gopath'),
+        },
+      });
+      expect(stdout).toMatch(/--- PASS: TestMetrics/);
+      expect(stdout).toMatch(/^ok /m);
+    }
+  });
+});
