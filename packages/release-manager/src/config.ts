@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { DNS1123_LABEL } from './names';
+import type { S3ArtifactStoreConfig } from './artifacts/S3ArtifactStore';
 
 /** The token the embedded default (`scripts/start`) uses when none is configured. For local development only. */
 export const DEV_TOKEN = 'slipway-dev-token';
@@ -72,10 +73,12 @@ export interface ReleaseManagerConfig {
     password?: string;
   };
   artifacts: {
-    /** `directory` (the only store so far). */
-    type: 'directory';
+    /** `directory` (default) or `s3` (an S3-compatible bucket). */
+    type: 'directory' | 's3';
     /** Folder of the directory store. Default `<dataDir>/artifacts`. */
     directory: string;
+    /** The bucket, when `type` is `s3`. */
+    s3?: S3ArtifactStoreConfig;
   };
   database: DatabaseConfig;
   /** Branch restrictions that apply to every service and that no API call can remove. */
@@ -116,8 +119,27 @@ const fileSchema = z
       .optional(),
     artifacts: z
       .object({
-        type: z.literal('directory').optional(),
+        type: z.enum(['directory', 's3']).optional(),
         directory: z.string().optional(),
+        s3: z
+          .object({
+            bucket: z.string().min(1),
+            prefix: z.string().optional(),
+            region: z.string().optional(),
+            endpoint: z.string().url().optional(),
+            forcePathStyle: z
+              .union([
+                z.boolean(),
+                z.enum(['true', 'false']).transform(v => v === 'true'),
+              ])
+              .optional(),
+            accessKeyId: z.string().optional(),
+            secretAccessKey: z.string().optional(),
+          })
+          .optional(),
+      })
+      .refine(a => a.type !== 's3' || a.s3?.bucket, {
+        message: 'artifacts.s3.bucket is required when artifacts.type is s3',
       })
       .optional(),
     database: z
@@ -193,7 +215,19 @@ export function loadConfig(options: {
       username: e('RELEASE_MANAGER_CONFIG_REPO_USERNAME'),
       password: e('RELEASE_MANAGER_CONFIG_REPO_PASSWORD'),
     },
-    artifacts: { directory: e('RELEASE_MANAGER_ARTIFACTS_DIR') },
+    artifacts: {
+      type: e('RELEASE_MANAGER_ARTIFACTS_TYPE'),
+      directory: e('RELEASE_MANAGER_ARTIFACTS_DIR'),
+      s3: e('RELEASE_MANAGER_ARTIFACTS_S3_BUCKET')
+        ? {
+            bucket: e('RELEASE_MANAGER_ARTIFACTS_S3_BUCKET'),
+            prefix: e('RELEASE_MANAGER_ARTIFACTS_S3_PREFIX'),
+            region: e('RELEASE_MANAGER_ARTIFACTS_S3_REGION'),
+            endpoint: e('RELEASE_MANAGER_ARTIFACTS_S3_ENDPOINT'),
+            forcePathStyle: e('RELEASE_MANAGER_ARTIFACTS_S3_FORCE_PATH_STYLE'),
+          }
+        : undefined,
+    },
     database: e('RELEASE_MANAGER_DATABASE_URL')
       ? databaseFromUrl(e('RELEASE_MANAGER_DATABASE_URL')!)
       : undefined,
@@ -276,10 +310,11 @@ export function resolveConfig(
       password: input.configRepo?.password,
     },
     artifacts: {
-      type: 'directory',
+      type: input.artifacts?.type ?? 'directory',
       directory: path.resolve(
         input.artifacts?.directory ?? path.join(dataDir, 'artifacts'),
       ),
+      s3: input.artifacts?.s3 as S3ArtifactStoreConfig | undefined,
     },
     database: (input.database as DatabaseConfig | undefined) ?? {
       client: 'better-sqlite3',

@@ -9,7 +9,11 @@ import {
   resolveConfig,
 } from './config';
 import { ConfigRepo } from './git/ConfigRepo';
-import { DirectoryArtifactStore } from './artifacts/ArtifactStore';
+import {
+  ArtifactStore,
+  DirectoryArtifactStore,
+} from './artifacts/ArtifactStore';
+import { S3ArtifactStore } from './artifacts/S3ArtifactStore';
 import { Database } from './db/Database';
 import { Metrics } from './metrics';
 import { ReleaseManager } from './service/ReleaseManager';
@@ -81,7 +85,10 @@ export async function serve(
     await db.close();
     throw error;
   }
-  const artifacts = new DirectoryArtifactStore(config.artifacts.directory);
+  const artifacts: ArtifactStore =
+    config.artifacts.type === 's3' && config.artifacts.s3
+      ? new S3ArtifactStore(config.artifacts.s3)
+      : new DirectoryArtifactStore(config.artifacts.directory);
   const manager = new ReleaseManager(config, repo, artifacts, db, metrics);
   // Builds the index and warms the release-info cache (one walk of the history).
   await manager.warmUp();
