@@ -40,13 +40,20 @@ export async function closeBrowser() {
  * Opens a new signed-in page (guest sign-in, 1440x900), runs `fn(page)`, and always saves a
  * full-page screenshot to `e2e/screenshots/<name>.png`, also when `fn` throws.
  */
+let storageState;
 export async function withPage(name, fn) {
   const b = await browser();
-  const context = await b.newContext({ viewport: { width: 1440, height: 900 } });
+  // After the first sign-in, new pages reuse its storage (the chosen provider and the
+  // refresh cookie), so the app signs them in by itself.
+  const context = await b.newContext({
+    viewport: { width: 1440, height: 900 },
+    storageState,
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   try {
     await signIn(page);
+    storageState = await context.storageState();
     return await fn(page);
   } finally {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -59,11 +66,14 @@ export async function withPage(name, fn) {
 export async function signIn(page) {
   await page.goto(`${PORTAL_URL}/`);
   const enter = page.getByRole('button', { name: /^enter$/i });
-  const signedIn = page.getByText(/^Home$|^Catalog$/).first();
-  await Promise.race([enter.waitFor(), signedIn.waitFor()]);
+  const signedIn = page.locator('nav a[href="/home"], nav a[href="/catalog"]').first();
+  await Promise.race([
+    enter.waitFor({ timeout: 120_000 }),
+    signedIn.waitFor({ timeout: 120_000 }),
+  ]);
   if (await enter.isVisible().catch(() => false)) {
     await enter.click();
-    await signedIn.waitFor();
+    await signedIn.waitFor({ timeout: 120_000 });
   }
 }
 

@@ -5,6 +5,10 @@ import { withPage, open, closeBrowser } from './lib.mjs';
 
 after(closeBrowser);
 
+/** The first link to an entity's page, e.g. /catalog/default/component/ledger. */
+const entityLink = (page, kind, name) =>
+  page.locator(`a[href$="/catalog/default/${kind}/${name}"]`).first();
+
 const SERVICES = [
   'payment-gateway',
   'ledger',
@@ -21,28 +25,28 @@ test('the home page shows the signed-in team services', () =>
     await open(page, '/home');
     await page.getByText("My team's services").waitFor();
     // guest is in payments and platform: payment-gateway is theirs
-    await page.getByRole('link', { name: 'payment-gateway' }).first().waitFor();
+    await entityLink(page, 'component', 'payment-gateway').waitFor();
   }));
 
 test('the catalog lists the example services', () =>
   withPage('catalog', async page => {
     await open(page, '/catalog?filters[kind]=component&filters[user]=all');
     for (const name of SERVICES) {
-      await page.getByRole('link', { name, exact: true }).first().waitFor();
+      await entityLink(page, 'component', name).waitFor();
     }
   }));
 
 test("a service's page shows its owner and its APIs", () =>
   withPage('service-page', async page => {
     await open(page, '/catalog/default/component/payment-gateway');
-    await page.getByRole('heading', { name: 'payment-gateway' }).first().waitFor();
-    const about = page.locator('text=Owner').first();
-    await about.waitFor();
-    await page.getByRole('link', { name: 'payments' }).first().waitFor();
+    await page.getByRole('heading', { name: 'Payment gateway' }).first().waitFor();
+    await page.getByText('Owner', { exact: true }).first().waitFor();
+    await entityLink(page, 'group', 'payments').waitFor();
     await page.getByRole('tab', { name: 'API' }).click();
     await page.getByText('Provided APIs').waitFor();
-    await page.getByRole('link', { name: 'payments-api' }).first().waitFor();
-    await page.getByRole('link', { name: 'ledger-grpc' }).first().waitFor();
+    await entityLink(page, 'api', 'payments-api').waitFor();
+    await page.getByText('Consumed APIs').waitFor();
+    await entityLink(page, 'api', 'ledger-grpc').waitFor();
   }));
 
 test('the OpenAPI definition renders its operations', () =>
@@ -81,7 +85,19 @@ test('the onboarding docs render their first page', () =>
   withPage('onboarding-docs', async page => {
     await open(page, '/docs/default/component/onboarding');
     // TechDocs builds the site with mkdocs on first visit; allow for it
-    const content = page.locator('[data-testid="techdocs-native-shadowroot"]');
-    await content.waitFor({ timeout: 120_000 });
-    await page.getByText(/Welcome/i).first().waitFor({ timeout: 120_000 });
+    const heading = page.locator('article h1').first();
+    await heading.waitFor({ timeout: 180_000 });
+    assert.match(await heading.innerText(), /welcome/i);
+    // TechDocs keeps the page transparent until every stylesheet has loaded
+    await page.waitForFunction(
+      () => {
+        const host = document.querySelector('[data-testid="techdocs-native-shadowroot"]');
+        const html = host?.shadowRoot?.querySelector('html');
+        return html && getComputedStyle(html).opacity === '1';
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    // the docs link into the portal: the template and the catalog
+    await page.locator('article a[href$="/create"]').first().waitFor();
   }));
