@@ -1,14 +1,14 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('should render', async () => {
+  it('starts at the guest sign-in page of the embedded default', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: { title: 'Slipway' },
             backend: { baseUrl: 'http://localhost:7007' },
             techdocs: {
               storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
@@ -19,10 +19,10 @@ describe('App', () => {
       ] as any,
     };
 
-    const rendered = render(<App />);
+    render(<App />);
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    // The sign-in page offers the guest provider (auto sign-in fails without a backend).
+    expect(await screen.findByText('Guest', {}, { timeout: 20_000 })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /enter/i })).toBeInTheDocument();
   });
 });
