@@ -138,7 +138,8 @@ function relationTargets(entity: Entity): Array<[string, string, string]> {
   const out: Array<[string, string, string]> = [];
   const add = (field: string, kind: string) => {
     const v = spec[field];
-    for (const t of Array.isArray(v) ? v : v ? [v] : []) {
+    const targets = Array.isArray(v) ? v : [v];
+    for (const t of targets) {
       if (typeof t === 'string') out.push([`spec.${field}`, kind, t]);
     }
   };
