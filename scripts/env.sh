@@ -39,3 +39,12 @@ if ! grep -qF "$SLIPWAY_YARN_RELEASE" "$TOOLS/bin/yarn" 2>/dev/null; then
 fi
 case ":$PATH:" in *":$TOOLS/bin:"*) ;; *) export PATH="$TOOLS/bin:$PATH" ;; esac
 export YARN_ENABLE_TELEMETRY=0
+
+# Where npm is configured with a custom CA (a TLS-inspecting proxy), let Node (and so
+# Yarn) trust it too.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ]; then
+  for f in /etc/npmrc "$HOME/.npmrc"; do
+    ca="$(sed -n 's/^cafile *= *//p' "$f" 2>/dev/null | tail -n 1)"
+    if [ -n "$ca" ] && [ -f "$ca" ]; then export NODE_EXTRA_CA_CERTS="$ca"; fi
+  done
+fi
