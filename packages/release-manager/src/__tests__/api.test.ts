@@ -581,6 +581,50 @@ describe('release manager HTTP API', () => {
       ).toBe(200);
     });
 
+    it("keeps an artifact's own kustomization.yaml and otherwise writes one listing the manifests", async () => {
+      const own = spec('svc-kustomize');
+      const m = manifests('svc-kustomize', ['dev']);
+      m.dev['kustomization.yaml'] =
+        'resources:\n  - 40-deployment.yaml\npatches: []\n';
+      await rm
+        .http()
+        .post('/artifacts/create')
+        .set(auth)
+        .send({ artifact: own, manifests: m });
+      expect(
+        (
+          await release(rm, {
+            service: 'svc-kustomize',
+            environment: 'dev',
+            artifactId: own.id,
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        rm.git(
+          'show',
+          'main:dev/releases/payments/svc-kustomize/kustomization.yaml',
+        ),
+      ).toBe('resources:\n  - 40-deployment.yaml\npatches: []\n');
+      const plain = await push(rm, 'svc-kustomize');
+      expect(
+        (
+          await release(rm, {
+            service: 'svc-kustomize',
+            environment: 'dev',
+            artifactId: plain.id,
+          })
+        ).status,
+      ).toBe(200);
+      const generated = rm.git(
+        'show',
+        'main:dev/releases/payments/svc-kustomize/kustomization.yaml',
+      );
+      expect(generated).toContain('kind: Kustomization');
+      expect(generated).toContain('  - 40-deployment.yaml');
+      expect(generated).not.toContain('  - artifact.json');
+    });
+
     it('refuses an artifact without manifests for the environment', async () => {
       const s = spec('svc-nomani');
       await rm

@@ -455,19 +455,24 @@ export class ReleaseManager {
           `${dir}/artifact.json`,
           `${JSON.stringify(spec, null, 2)}\n`,
         );
-        await ctx.writeFile(
-          `${dir}/kustomization.yaml`,
-          [
-            '# Written by the Slipway release manager: the manifests Flux applies (artifact.json is metadata).',
-            'apiVersion: kustomize.config.k8s.io/v1beta1',
-            'kind: Kustomization',
-            'resources:',
-            ...names
-              .filter(n => n !== 'kustomization.yaml')
-              .map(n => `  - ${n}`),
-            '',
-          ].join('\n'),
+        // Flux applies the folder through a kustomization: the artifact's own, or one
+        // listing its manifests (so that artifact.json, metadata, is not applied).
+        const ownKustomization = names.some(n =>
+          /^kustomization\.ya?ml$/.test(n),
         );
+        if (!ownKustomization) {
+          await ctx.writeFile(
+            `${dir}/kustomization.yaml`,
+            [
+              '# Written by the Slipway release manager: the manifests Flux applies (artifact.json is metadata).',
+              'apiVersion: kustomize.config.k8s.io/v1beta1',
+              'kind: Kustomization',
+              'resources:',
+              ...names.map(n => `  - ${n}`),
+              '',
+            ].join('\n'),
+          );
+        }
         (result as any).namespace = namespace;
         return {
           result,
