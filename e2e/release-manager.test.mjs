@@ -45,7 +45,8 @@ async function deployableArtifact(page, environment, { branch = 'main' } = {}) {
   for (let i = 0; i < count; i++) {
     const row = rows.nth(i);
     const cells = await row.locator('td').allInnerTexts();
-    if (cells[1]?.trim() !== branch) continue;
+    // the Commit column: the branch, then sha · author
+    if (cells[1]?.trim().split('\n')[0].trim() !== branch) continue;
     const button = row.locator(`button[aria-label$=" to ${environment}"]`);
     if (await button.isEnabled()) {
       const label = await button.getAttribute('aria-label');

@@ -58,6 +58,10 @@ export const releasesEntityContent = EntityContentBlueprint.make({
  */
 const releaseManagerFrontendPlugin = createFrontendPlugin({
   pluginId: 'release-manager',
-  extensions: [releaseManagerApi, releaseStatusEntityCard, releasesEntityContent],
+  extensions: [
+    releaseManagerApi,
+    releaseStatusEntityCard,
+    releasesEntityContent,
+  ],
 });
 export default releaseManagerFrontendPlugin;

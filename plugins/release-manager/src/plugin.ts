@@ -5,7 +5,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { releaseManagerApiRef, ReleaseManagerClient } from './api/ReleaseManagerApi';
+import {
+  releaseManagerApiRef,
+  ReleaseManagerClient,
+} from './api/ReleaseManagerApi';
 
 /** The release-manager frontend plugin (legacy frontend system). */
 export const releaseManagerPlugin = createPlugin({

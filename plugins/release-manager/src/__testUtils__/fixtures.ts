@@ -8,7 +8,8 @@ import {
 } from '@slipway/plugin-release-manager-common';
 
 /** Base URL of the backend plugin in tests (mockApis.discovery's default). */
-export const API = 'http://example.com/api/release-manager/entities/default/component/ledger';
+export const API =
+  'http://example.com/api/release-manager/entities/default/component/ledger';
 
 export const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -29,7 +30,8 @@ export const entityWithoutAnnotation: Entity = {
   metadata: { name: 'ledger', namespace: 'default' },
 };
 
-const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
+const hoursAgo = (h: number) =>
+  new Date(Date.now() - h * 3600_000).toISOString();
 
 function artifact(
   n: number,
@@ -50,8 +52,14 @@ function artifact(
     },
     ci: { jobUrl: `https://ci.example.com/ledger/${n}`, end: hoursAgo(n) },
     stages: [
-      { id: 'test', data: { results: { passed: 100 + n, failed: 0, skipped: 1 } } },
-      { id: 'snyk-code', data: { vulnerabilities: { high: 0, medium: n, low: 2 } } },
+      {
+        id: 'test',
+        data: { results: { passed: 100 + n, failed: 0, skipped: 1 } },
+      },
+      {
+        id: 'snyk-code',
+        data: { vulnerabilities: { high: 0, medium: n, low: 2 } },
+      },
     ],
     commitUrl: `https://github.com/acme/ledger/commit/${sha}`,
   };
@@ -84,7 +92,12 @@ export const status: EntityReleaseStatus = {
       releasedAt: hoursAgo(2),
       releasedByName: 'Jane Doe',
       intent: 'ReleaseArtifact',
-      rollout: { phase: 'succeeded', availableReplicas: 3, desiredReplicas: 3, errors: [] },
+      rollout: {
+        phase: 'succeeded',
+        availableReplicas: 3,
+        desiredReplicas: 3,
+        errors: [],
+      },
     },
     {
       name: 'staging',
@@ -122,7 +135,12 @@ export const status: EntityReleaseStatus = {
       releasedAt: hoursAgo(30),
       releasedByName: 'Jane Doe',
       intent: 'Promote',
-      rollout: { phase: 'progressing', availableReplicas: 1, desiredReplicas: 3, errors: [] },
+      rollout: {
+        phase: 'progressing',
+        availableReplicas: 1,
+        desiredReplicas: 3,
+        errors: [],
+      },
     },
   ],
 };
@@ -131,13 +149,20 @@ export const settledStatus: EntityReleaseStatus = {
   ...status,
   environments: status.environments.map(e => ({
     ...e,
-    rollout: { phase: 'succeeded', availableReplicas: 3, desiredReplicas: 3, errors: [] },
+    rollout: {
+      phase: 'succeeded',
+      availableReplicas: 3,
+      desiredReplicas: 3,
+      errors: [],
+    },
   })),
 };
 
 export const policies: EntityPolicies = {
   service: 'ledger',
-  autoReleases: [{ id: 'auto-release-main-dev', branch: 'main', environment: 'dev' }],
+  autoReleases: [
+    { id: 'auto-release-main-dev', branch: 'main', environment: 'dev' },
+  ],
   branchRestrictions: [
     {
       id: 'global-branch-restriction-prod',

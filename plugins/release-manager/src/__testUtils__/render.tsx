@@ -1,6 +1,9 @@
 import { fetchApiRef, discoveryApiRef } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -10,6 +13,7 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { ReactNode } from 'react';
+import { SWRConfig } from 'swr';
 import {
   releaseManagerApiRef,
   ReleaseManagerClient,
@@ -46,7 +50,10 @@ export function renderWithEntity(
         ],
       ]}
     >
-      <EntityProvider entity={options.entity}>{children}</EntityProvider>
+      {/* a fresh permission cache per render: usePermission caches decisions in SWR */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <EntityProvider entity={options.entity}>{children}</EntityProvider>
+      </SWRConfig>
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );

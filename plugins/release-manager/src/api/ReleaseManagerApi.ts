@@ -129,7 +129,11 @@ export class ReleaseManagerClient implements ReleaseManagerApi {
     });
   }
 
-  rollback(entity: CompoundEntityRef, environment: string, artifactId?: string) {
+  rollback(
+    entity: CompoundEntityRef,
+    environment: string,
+    artifactId?: string,
+  ) {
     return this.request<EntityReleaseResult>(entity, '/rollback', 'POST', {
       environment,
       artifactId,

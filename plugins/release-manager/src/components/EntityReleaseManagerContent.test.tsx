@@ -76,7 +76,10 @@ describe('EntityReleaseManagerContent', () => {
       http.get(`${API}/*`, () =>
         HttpResponse.json(
           {
-            error: { name: 'ServiceUnavailableError', message: 'release manager unavailable: timeout' },
+            error: {
+              name: 'ServiceUnavailableError',
+              message: 'release manager unavailable: timeout',
+            },
             response: { statusCode: 503 },
           },
           { status: 503 },
@@ -85,7 +88,8 @@ describe('EntityReleaseManagerContent', () => {
     );
     await renderWithEntity(<EntityReleaseManagerContent />, { entity });
     expect(
-      (await screen.findAllByText(/release manager unavailable: timeout/)).length,
+      (await screen.findAllByText(/release manager unavailable: timeout/))
+        .length,
     ).toBeGreaterThan(0);
   });
 
@@ -95,7 +99,9 @@ describe('EntityReleaseManagerContent', () => {
     await renderWithEntity(<EntityReleaseManagerContent />, { entity });
     expect(await screen.findByText('Latest artifacts')).toBeInTheDocument();
     // rollout details
-    expect(screen.getByText(`staging: ${feature.id} is failing`)).toBeInTheDocument();
+    expect(
+      screen.getByText(`staging: ${feature.id} is failing`),
+    ).toBeInTheDocument();
     expect(screen.getByLabelText('last log lines of ledger')).toHaveTextContent(
       'panic: LEDGER_DB_URL is not set',
     );
@@ -103,7 +109,9 @@ describe('EntityReleaseManagerContent', () => {
     expect(screen.getByText('104 passed')).toBeInTheDocument();
     expect(screen.getByText('0 high · 4 medium · 2 low')).toBeInTheDocument();
     // history of dev (first tab)
-    expect(screen.getAllByRole('button', { name: 'Roll back to this' })).toHaveLength(2);
+    expect(
+      screen.getAllByRole('button', { name: 'Roll back to this' }),
+    ).toHaveLength(2);
     // policies
     expect(screen.getByText('main → dev')).toBeInTheDocument();
     expect(screen.getByText('global')).toBeInTheDocument();
@@ -124,17 +132,29 @@ describe('EntityReleaseManagerContent', () => {
     await waitFor(() => expect(deployButton(main4.id, 'dev')).toBeEnabled());
     await userEvent.click(deployButton(main4.id, 'dev'));
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByRole('heading', { name: 'Deploy to dev' })).toBeInTheDocument();
+    expect(
+      within(dialog).getByRole('heading', { name: 'Deploy to dev' }),
+    ).toBeInTheDocument();
     expect(within(dialog).getByText(main3.id)).toBeInTheDocument(); // from
     expect(within(dialog).getByText(main4.id)).toBeInTheDocument(); // to
-    expect(within(dialog).getByText(/Commits this brings \(1\)/)).toBeInTheDocument();
-    expect(within(dialog).getAllByText(/Fix rounding of fees/).length).toBeGreaterThan(0);
+    expect(
+      within(dialog).getByText(/Commits this brings \(1\)/),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getAllByText(/Fix rounding of fees/).length,
+    ).toBeGreaterThan(0);
     expect(within(dialog).queryByText(/production/)).toBeNull();
 
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Deploy to dev' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Deploy to dev' }),
+    );
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(writes).toEqual([
-      { method: 'POST', path: '/release', body: { environment: 'dev', artifactId: main4.id } },
+      {
+        method: 'POST',
+        path: '/release',
+        body: { environment: 'dev', artifactId: main4.id },
+      },
     ]);
     await waitFor(() => expect(statusCalls()).toBeGreaterThan(before));
   });
@@ -146,10 +166,18 @@ describe('EntityReleaseManagerContent', () => {
     await waitFor(() => expect(deployButton(main4.id, 'prod')).toBeEnabled());
     await userEvent.click(deployButton(main4.id, 'prod'));
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByText('This changes what runs in production.')).toBeInTheDocument();
-    expect(within(dialog).getByText(/Commits this brings \(2\)/)).toBeInTheDocument();
-    expect(within(dialog).getByText(/Add reversal endpoint/)).toBeInTheDocument();
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(
+      within(dialog).getByText('This changes what runs in production.'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/Commits this brings \(2\)/),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/Add reversal endpoint/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    );
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
@@ -157,11 +185,12 @@ describe('EntityReleaseManagerContent', () => {
     serve();
     await renderWithEntity(<EntityReleaseManagerContent />, { entity });
     await screen.findByText('Latest artifacts');
-    const button = deployButton(feature.id, 'prod');
-    expect(button).toBeDisabled();
-    await userEvent.hover(button.parentElement!);
+    expect(deployButton(feature.id, 'prod')).toBeDisabled();
+    await userEvent.hover(deployButton(feature.id, 'prod').parentElement!);
     expect(
-      await screen.findByText(/Branch restriction global-branch-restriction-prod: prod only accepts branches matching/),
+      await screen.findByText(
+        /Branch restriction global-branch-restriction-prod: prod only accepts branches matching/,
+      ),
     ).toBeInTheDocument();
     // the same artifact may go to dev
     expect(deployButton(feature.id, 'dev')).toBeEnabled();
@@ -190,7 +219,9 @@ describe('EntityReleaseManagerContent', () => {
     expect(within(dialog).getByText(/will refuse/)).toHaveTextContent(
       'global-branch-restriction-prod',
     );
-    expect(within(dialog).getByRole('button', { name: 'Promote to prod' })).toBeDisabled();
+    expect(
+      within(dialog).getByRole('button', { name: 'Promote to prod' }),
+    ).toBeDisabled();
     expect(writes).toEqual([]);
   });
 
@@ -200,7 +231,10 @@ describe('EntityReleaseManagerContent', () => {
       http.post(`${API}/rollback`, () =>
         HttpResponse.json(
           {
-            error: { name: 'InputError', message: 'config repo is busy, try again' },
+            error: {
+              name: 'InputError',
+              message: 'config repo is busy, try again',
+            },
             response: { statusCode: 400 },
           },
           { status: 400 },
@@ -214,24 +248,40 @@ describe('EntityReleaseManagerContent', () => {
     await waitFor(() => expect(second()).toBeEnabled());
     await userEvent.click(second());
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByText(/Commits this takes out/)).toBeInTheDocument();
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Roll back to dev' }));
-    expect(await within(dialog).findByText('config repo is busy, try again')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/Commits this takes out/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Roll back to dev' }),
+    );
+    expect(
+      await within(dialog).findByText('config repo is busy, try again'),
+    ).toBeInTheDocument();
   });
 
   it('disables every release and policy control for a non-owner, with the reason', async () => {
     const { writes } = serve();
-    await renderWithEntity(<EntityReleaseManagerContent />, { entity, allowed: false });
+    await renderWithEntity(<EntityReleaseManagerContent />, {
+      entity,
+      allowed: false,
+    });
     await screen.findByText('Latest artifacts');
-    const button = deployButton(main4.id, 'dev');
-    await waitFor(() => expect(button).toBeDisabled());
-    await userEvent.hover(button.parentElement!);
+    await waitFor(() => expect(deployButton(main4.id, 'dev')).toBeDisabled());
+    await userEvent.hover(deployButton(main4.id, 'dev').parentElement!);
     expect(
       await screen.findByText('Only the owners of this service may release it'),
     ).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Add auto-release' })).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Delete policy auto-release-main-dev' })).toBeDisabled();
-    expect(screen.getAllByRole('button', { name: 'Roll back' })[0]).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Add auto-release' }),
+    ).toBeDisabled();
+    expect(
+      screen.getByRole('button', {
+        name: 'Delete policy auto-release-main-dev',
+      }),
+    ).toBeDisabled();
+    expect(
+      screen.getAllByRole('button', { name: 'Roll back' })[0],
+    ).toBeDisabled();
     expect(writes).toEqual([]);
   });
 
@@ -243,12 +293,22 @@ describe('EntityReleaseManagerContent', () => {
     await waitFor(() => expect(add()).toBeEnabled());
     await userEvent.click(add());
     await userEvent.click(
-      screen.getByRole('button', { name: 'Delete policy auto-release-main-dev' }),
+      screen.getByRole('button', {
+        name: 'Delete policy auto-release-main-dev',
+      }),
     );
     await waitFor(() => expect(writes).toHaveLength(2));
     expect(writes).toEqual([
-      { method: 'PUT', path: '/policies/auto-release', body: { environment: 'dev', branch: 'main' } },
-      { method: 'DELETE', path: '/policies/auto-release-main-dev', body: undefined },
+      {
+        method: 'PUT',
+        path: '/policies/auto-release',
+        body: { environment: 'dev', branch: 'main' },
+      },
+      {
+        method: 'DELETE',
+        path: '/policies/auto-release-main-dev',
+        body: undefined,
+      },
     ]);
     void main2;
   });

@@ -127,7 +127,7 @@ function Content() {
           onPlan={setPlan}
         />
       </Grid>
-      <Grid item md={8} xs={12}>
+      <Grid item lg={8} xs={12}>
         <HistoryCard
           data={value}
           entityRef={ref}
@@ -135,7 +135,7 @@ function Content() {
           onPlan={setPlan}
         />
       </Grid>
-      <Grid item md={4} xs={12}>
+      <Grid item lg={4} xs={12}>
         <PoliciesCard
           entityRef={ref}
           policies={value.policies}
@@ -297,40 +297,63 @@ function ArtifactsCard(props: CardProps) {
         <>
           <ArtifactId id={a.id} />
           <Box>
-            <Secondary>{a.application?.message?.split('\n')[0] ?? ''}</Secondary>
+            <Secondary>
+              {a.application?.message?.split('\n')[0] ?? ''}
+            </Secondary>
           </Box>
         </>
       ),
     },
-    { title: 'Branch', render: a => a.application?.branch ?? '—' },
     {
       title: 'Commit',
-      render: a => <ShortSha sha={a.application?.sha} url={a.commitUrl} />,
+      render: a => (
+        <>
+          {a.application?.branch ?? '—'}
+          <Box>
+            <Secondary>
+              <ShortSha sha={a.application?.sha} url={a.commitUrl} />
+              {a.application?.authorName
+                ? ` · ${a.application.authorName}`
+                : ''}
+            </Secondary>
+          </Box>
+        </>
+      ),
     },
-    { title: 'Author', render: a => a.application?.authorName ?? '—' },
     {
       title: 'CI',
-      render: a =>
-        a.ci?.jobUrl ? (
-          <Link to={a.ci.jobUrl}>
-            {a.ci.end ? <RelativeTime iso={a.ci.end} /> : 'job'}
-          </Link>
-        ) : (
-          '—'
-        ),
+      render: a => (
+        <>
+          {a.ci?.jobUrl ? <Link to={a.ci.jobUrl}>job</Link> : '—'}
+          {a.ci?.end && (
+            <Box>
+              <Secondary>
+                <RelativeTime iso={a.ci.end} />
+              </Secondary>
+            </Box>
+          )}
+        </>
+      ),
     },
     {
-      title: 'Tests',
+      title: 'Checks',
       render: a => {
         const t = testResults(a);
-        return t ? `${t.passed} passed${t.failed ? `, ${t.failed} failed` : ''}` : '—';
-      },
-    },
-    {
-      title: 'Vulnerabilities',
-      render: a => {
         const v = vulnerabilities(a);
-        return v ? `${v.high} high · ${v.medium} medium · ${v.low} low` : '—';
+        return (
+          <span style={{ whiteSpace: 'nowrap' }}>
+            {t
+              ? `${t.passed} passed${t.failed ? `, ${t.failed} failed` : ''}`
+              : 'no tests'}
+            <Box>
+              <Secondary>
+                {v
+                  ? `${v.high} high · ${v.medium} medium · ${v.low} low`
+                  : 'no scan'}
+              </Secondary>
+            </Box>
+          </span>
+        );
       },
     },
     {
@@ -422,11 +445,25 @@ function HistoryCard(props: CardProps) {
     {
       title: 'Commit',
       render: r => (
-        <ShortSha sha={r.artifact.application?.sha} url={r.artifact.commitUrl} />
+        <ShortSha
+          sha={r.artifact.application?.sha}
+          url={r.artifact.commitUrl}
+        />
       ),
     },
-    { title: 'How', render: r => r.intent },
-    { title: 'By', render: r => r.releasedByName || r.releasedByEmail },
+    {
+      title: 'By',
+      render: r => (
+        <>
+          <span style={{ whiteSpace: 'nowrap' }}>
+            {r.releasedByName || r.releasedByEmail}
+          </span>
+          <Box>
+            <Secondary>{r.intent}</Secondary>
+          </Box>
+        </>
+      ),
+    },
     {
       title: '',
       render: r =>
@@ -475,7 +512,9 @@ function HistoryCard(props: CardProps) {
         data={releases}
         emptyContent={
           <Box p={2}>
-            <Secondary>Nothing has been released to {environment} yet.</Secondary>
+            <Secondary>
+              Nothing has been released to {environment} yet.
+            </Secondary>
           </Box>
         }
       />

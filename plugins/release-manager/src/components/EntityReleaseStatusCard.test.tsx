@@ -81,7 +81,7 @@ describe('EntityReleaseStatusCard', () => {
     expect(screen.getByText('ready 3/3')).toBeInTheDocument();
     expect(screen.getByText('failed: CrashLoopBackOff')).toBeInTheDocument();
     expect(screen.getByText('progressing 1/3')).toBeInTheDocument();
-    expect(screen.getAllByText('Jane Doe').length).toBe(2);
+    expect(screen.getAllByText(/released by Jane Doe/).length).toBe(2);
     expect(screen.getByText(/2 hours ago/)).toBeInTheDocument();
     expect(screen.getByRole('link', { name: /All releases/ })).toHaveAttribute(
       'href',
@@ -94,7 +94,11 @@ describe('EntityReleaseStatusCard', () => {
       http.get(`${API}/status`, () =>
         HttpResponse.json({
           service: 'ledger',
-          environments: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }],
+          environments: [
+            { name: 'dev' },
+            { name: 'staging' },
+            { name: 'prod' },
+          ],
         }),
       ),
     );
@@ -112,9 +116,12 @@ describe('EntityReleaseStatusCard', () => {
     );
     await renderWithEntity(<EntityReleaseStatusCard />, { entity });
     expect(await screen.findByText('progressing 1/3')).toBeInTheDocument();
-    await waitFor(() => expect(screen.queryByText('progressing 1/3')).toBeNull(), {
-      timeout: 8000,
-    });
+    await waitFor(
+      () => expect(screen.queryByText('progressing 1/3')).toBeNull(),
+      {
+        timeout: 8000,
+      },
+    );
     expect(calls).toBe(2);
     await new Promise(r => setTimeout(r, 5500));
     expect(calls).toBe(2);

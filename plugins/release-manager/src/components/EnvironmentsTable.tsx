@@ -31,8 +31,15 @@ export function EnvironmentsTable(props: {
             <Secondary>
               {props.compact ? (
                 <>
-                  {env.branch ?? '—'} · <ShortSha sha={env.sha} url={env.commitUrl} />
+                  {env.branch ?? '—'} ·{' '}
+                  <ShortSha sha={env.sha} url={env.commitUrl} />
                   {env.author ? ` · ${env.author}` : ''}
+                  <br />
+                  released by {env.releasedByName ?? '—'},{' '}
+                  <RelativeTime iso={env.releasedAt} />
+                  {env.intent && env.intent !== 'ReleaseArtifact'
+                    ? ` · ${env.intent}`
+                    : ''}
                 </>
               ) : (
                 env.message?.split('\n')[0]
@@ -74,21 +81,24 @@ export function EnvironmentsTable(props: {
       ? []
       : [
           {
-            title: 'Branch',
-            render: (env: EnvironmentReleaseStatus) => env.branch ?? '—',
-          },
-          {
             title: 'Commit',
-            render: (env: EnvironmentReleaseStatus) => (
-              <ShortSha sha={env.sha} url={env.commitUrl} />
-            ),
-          },
-          {
-            title: 'Author',
-            render: (env: EnvironmentReleaseStatus) => env.author ?? '—',
+            render: (env: EnvironmentReleaseStatus) =>
+              env.tag ? (
+                <>
+                  {env.branch ?? '—'}
+                  <Box>
+                    <Secondary>
+                      <ShortSha sha={env.sha} url={env.commitUrl} />
+                      {env.author ? ` · ${env.author}` : ''}
+                    </Secondary>
+                  </Box>
+                </>
+              ) : (
+                '—'
+              ),
           },
         ]),
-    releasedColumn,
+    ...(props.compact ? [] : [releasedColumn]),
     {
       title: 'Rollout',
       render: env => (env.tag ? <RolloutLight rollout={env.rollout} /> : '—'),

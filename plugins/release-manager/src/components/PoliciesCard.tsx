@@ -51,7 +51,11 @@ export function PoliciesCard(props: {
     setError(undefined);
     try {
       await fn();
-      alertApi.post({ message: what, severity: 'success', display: 'transient' });
+      alertApi.post({
+        message: what,
+        severity: 'success',
+        display: 'transient',
+      });
       onChanged();
     } catch (e) {
       setError(errorMessage(e));
@@ -83,7 +87,9 @@ export function PoliciesCard(props: {
                   aria-label={`Delete policy ${p.id}`}
                   disabled={disabled}
                   onClick={() =>
-                    run(`Deleted ${p.id}`, () => api.deletePolicy(entityRef, p.id))
+                    run(`Deleted ${p.id}`, () =>
+                      api.deletePolicy(entityRef, p.id),
+                    )
                   }
                 >
                   <DeleteIcon fontSize="small" />
@@ -135,7 +141,13 @@ export function PoliciesCard(props: {
         ))}
       </List>
 
-      <Box mt={2} display="flex" style={{ gap: 8 }} alignItems="center">
+      <Box
+        mt={2}
+        display="flex"
+        flexWrap="wrap"
+        style={{ gap: 8 }}
+        alignItems="flex-end"
+      >
         <TextField
           label="Branch"
           size="small"
@@ -146,6 +158,7 @@ export function PoliciesCard(props: {
         <TextField
           select
           label="to"
+          style={{ minWidth: 96 }}
           size="small"
           value={autoEnv}
           onChange={e => setAutoEnv(e.target.value)}
@@ -173,10 +186,17 @@ export function PoliciesCard(props: {
           </Button>
         </WithReason>
       </Box>
-      <Box mt={2} display="flex" style={{ gap: 8 }} alignItems="center">
+      <Box
+        mt={2}
+        display="flex"
+        flexWrap="wrap"
+        style={{ gap: 8 }}
+        alignItems="flex-end"
+      >
         <TextField
           select
           label="Environment"
+          style={{ minWidth: 110 }}
           size="small"
           value={restrictEnv}
           onChange={e => setRestrictEnv(e.target.value)}

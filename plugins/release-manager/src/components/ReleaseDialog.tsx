@@ -183,8 +183,7 @@ export function commitsBetween(
   const from = fromId ? artifacts.findIndex(a => a.id === fromId) : -1;
   if (to < 0) return { commits: [], removes: false };
   const branch = artifacts[to].application?.branch;
-  const sameBranch = (a: ArtifactWithLinks) =>
-    a.application?.branch === branch;
+  const sameBranch = (a: ArtifactWithLinks) => a.application?.branch === branch;
   if (from < 0) {
     return { commits: [artifacts[to]], removes: false };
   }

@@ -16,7 +16,10 @@ import { ReactNode } from 'react';
  * restriction that refused a release) rather than `Request failed with 400 ...`.
  */
 export function errorMessage(error: unknown): string {
-  const e = error as { body?: { error?: { message?: string } }; message?: string };
+  const e = error as {
+    body?: { error?: { message?: string } };
+    message?: string;
+  };
   return e?.body?.error?.message || e?.message || String(error);
 }
 
@@ -27,10 +30,12 @@ export function ShortSha(props: { sha?: string; url?: string }) {
   const short = sha.slice(0, 7);
   return url ? (
     <Link to={url} title={sha}>
-      <code>{short}</code>
+      <code style={{ whiteSpace: 'nowrap' }}>{short}</code>
     </Link>
   ) : (
-    <code title={sha}>{short}</code>
+    <code title={sha} style={{ whiteSpace: 'nowrap' }}>
+      {short}
+    </code>
   );
 }
 
@@ -48,13 +53,21 @@ export function RelativeTime(props: { iso?: string }) {
   if (!time.isValid) return <>{props.iso}</>;
   return (
     <Tooltip title={time.toLocaleString(DateTime.DATETIME_FULL)}>
-      <span>{time.toRelative()}</span>
+      <span style={{ whiteSpace: 'nowrap' }}>{time.toRelative()}</span>
     </Tooltip>
   );
 }
 
 /** The rollout light: ready n/m, progressing n/m, failed, or unknown. */
 export function RolloutLight(props: { rollout?: RolloutStatus }) {
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      <RolloutLightInner rollout={props.rollout} />
+    </span>
+  );
+}
+
+function RolloutLightInner(props: { rollout?: RolloutStatus }) {
   const { rollout } = props;
   const counts =
     rollout?.availableReplicas !== undefined
@@ -73,7 +86,7 @@ export function RolloutLight(props: { rollout?: RolloutStatus }) {
         </StatusError>
       );
     case 'unknown':
-      return <StatusPending>no rollout reported</StatusPending>;
+      return <StatusPending>not reported</StatusPending>;
     default:
       return <StatusAborted>not released</StatusAborted>;
   }
