@@ -87,6 +87,8 @@ export interface ReleaseManagerConfig {
     /** Shared secret of Flux's `generic-hmac` provider; when set, Flux events must carry a valid `X-Signature`. */
     hmacSecret?: string;
   };
+  /** Days rollout events and events-feed entries are kept (hourly clean-up). Default 90; 0 keeps everything. */
+  retentionDays: number;
 }
 
 const fileSchema = z
@@ -157,6 +159,7 @@ const fileSchema = z
       )
       .optional(),
     flux: z.object({ hmacSecret: z.string().min(1).optional() }).optional(),
+    retentionDays: z.coerce.number().min(0).optional(),
   })
   .strict();
 
@@ -235,6 +238,7 @@ export function loadConfig(options: {
       ? parseRestrictions(e('RELEASE_MANAGER_GLOBAL_BRANCH_RESTRICTIONS')!)
       : undefined,
     flux: { hmacSecret: e('RELEASE_MANAGER_FLUX_HMAC_SECRET') },
+    retentionDays: e('RELEASE_MANAGER_RETENTION_DAYS'),
   };
   const merged = deepMerge(
     deepMerge(fromFile as any, fromEnv),
@@ -322,6 +326,7 @@ export function resolveConfig(
     },
     globalBranchRestrictions: global,
     flux: { hmacSecret: input.flux?.hmacSecret },
+    retentionDays: Number(input.retentionDays ?? 90),
   };
 }
 

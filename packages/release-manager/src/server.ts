@@ -122,6 +122,13 @@ export async function serve(
     }, config.configRepo.pollIntervalSeconds * 1000);
     poll.unref();
   }
+  const prune = () =>
+    db
+      .prune(config.retentionDays)
+      .catch(e => logger?.error(`clean-up of old events failed: ${e.message}`));
+  await prune();
+  const pruneTimer = setInterval(prune, 3_600_000);
+  pruneTimer.unref();
   logger?.info(
     `release manager listening on ${url} (config repo ${config.configRepo.url}, data ${config.dataDir})`,
   );
@@ -134,6 +141,7 @@ export async function serve(
     stop: () => {
       stopped ??= (async () => {
         if (poll) clearInterval(poll);
+        clearInterval(pruneTimer);
         await new Promise<void>(resolve => {
           server.close(() => resolve());
           server.closeAllConnections?.();

@@ -117,4 +117,45 @@ describe('release manager: restart', () => {
     }
     expect(crypto.randomUUID()).toBeTruthy();
   });
+
+  it('cleans up events older than the retention, keeping the latest rollout state', async () => {
+    const rm = await start({ retentionDays: 30 });
+    try {
+      const a = await push(rm, 'svc-prune');
+      await release(rm, {
+        service: 'svc-prune',
+        environment: 'dev',
+        artifactId: a.id,
+      });
+      for (const available of [1, 3]) {
+        await rm.http().post('/webhook/daemon/k8s/deploy').set(auth).send({
+          name: 'svc-prune',
+          availablePods: available,
+          replicas: 3,
+          artifactId: a.id,
+          environment: 'dev',
+        });
+      }
+      const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+      const db = rm.manager.db.knex;
+      await db('rm_rollout_events').update({ created_at: old });
+      await db('rm_events')
+        .where({ type: 'artifact' })
+        .update({ created_at: old });
+      const deleted = await rm.manager.db.prune(30);
+      expect(deleted).toBe(2); // the older deploy event and the artifact event
+      const st = await rm.http().get('/status?service=svc-prune').set(auth);
+      expect(st.body.dev.rollout).toMatchObject({
+        phase: 'succeeded',
+        availableReplicas: 3,
+      });
+      const feed = await rm.http().get('/events?service=svc-prune').set(auth);
+      expect(feed.body.events.map((e: any) => e.type)).not.toContain(
+        'artifact',
+      );
+      expect(feed.body.events.map((e: any) => e.type)).toContain('release');
+    } finally {
+      await rm.stop();
+    }
+  });
 });

@@ -226,6 +226,28 @@ export class Database {
     }));
   }
 
+  /**
+   * Deletes rollout events and events-feed entries older than `days` days,
+   * keeping each service's newest rollout events per environment (the state of
+   * what runs now must not vanish). @returns the number of rows deleted
+   */
+  async prune(days: number): Promise<number> {
+    if (days <= 0) return 0;
+    const cutoff = new Date(Date.now() - days * 86_400_000).toISOString();
+    const k = this.knex;
+    const keep = k('rm_rollout_events')
+      .max('id')
+      .groupBy('environment', 'service', 'kind');
+    const rollout = await k('rm_rollout_events')
+      .where('created_at', '<', cutoff)
+      .whereNotIn('id', keep)
+      .delete();
+    const events = await k('rm_events')
+      .where('created_at', '<', cutoff)
+      .delete();
+    return rollout + events;
+  }
+
   async close() {
     await this.knex.destroy();
   }
