@@ -10,9 +10,10 @@ describe('release manager: concurrent releases', () => {
   let a: Running;
   let b: Running;
   beforeAll(async () => {
-    a = await start();
+    // Without a shared lock the two race on every push: allow plenty of retries.
+    a = await start({ configRepo: { pushRetries: 30 } });
     b = await start({
-      configRepo: { url: a.config.configRepo.url },
+      configRepo: { url: a.config.configRepo.url, pushRetries: 30 },
       artifacts: { directory: a.config.artifacts.directory },
     });
   });
