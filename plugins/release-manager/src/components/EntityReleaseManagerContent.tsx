@@ -127,7 +127,7 @@ function Content() {
           onPlan={setPlan}
         />
       </Grid>
-      <Grid item lg={8} xs={12}>
+      <Grid item xs={12}>
         <HistoryCard
           data={value}
           entityRef={ref}
@@ -135,7 +135,7 @@ function Content() {
           onPlan={setPlan}
         />
       </Grid>
-      <Grid item lg={4} xs={12}>
+      <Grid item lg={6} xs={12}>
         <PoliciesCard
           entityRef={ref}
           policies={value.policies}

@@ -74,6 +74,7 @@ export function EnvironmentsTable(props: {
     {
       title: 'Environment',
       field: 'name',
+      width: '110px',
       render: env => <strong>{env.name}</strong>,
     },
     artifactColumn,
@@ -101,6 +102,7 @@ export function EnvironmentsTable(props: {
     ...(props.compact ? [] : [releasedColumn]),
     {
       title: 'Rollout',
+      width: props.compact ? '150px' : undefined,
       render: env => (env.tag ? <RolloutLight rollout={env.rollout} /> : '—'),
     },
   ];

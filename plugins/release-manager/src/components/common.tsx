@@ -39,10 +39,12 @@ export function ShortSha(props: { sha?: string; url?: string }) {
   );
 }
 
-/** An artifact id in a small monospace font that does not wrap mid-id. */
+/** An artifact id in a small monospace font (wraps anywhere when space is short). */
 export function ArtifactId(props: { id: string }) {
   return (
-    <code style={{ fontSize: '0.85em', whiteSpace: 'nowrap' }}>{props.id}</code>
+    <code style={{ fontSize: '0.85em', overflowWrap: 'anywhere' }}>
+      {props.id}
+    </code>
   );
 }
 
