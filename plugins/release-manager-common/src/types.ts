@@ -527,7 +527,11 @@ export interface ArtifactUploadResponse {
   /** Where to `PUT` the manifests (absent when they came inline). */
   artifactUploadUrl?: string;
   /** Slipway extension: auto-releases the artifact triggered. */
-  autoReleases?: Array<{ environment: string; status: string; commit?: string }>;
+  autoReleases?: Array<{
+    environment: string;
+    status: string;
+    commit?: string;
+  }>;
 }
 
 /* ------------------------------------------------------------------ */
