@@ -166,3 +166,46 @@ test('the overview shows the release status card', () =>
     await card.getByText('prod').first().waitFor();
     await card.screenshot({ path: join(SCREENSHOTS, 'release-manager-card.png') });
   }));
+
+test('a crash-looping rollout notifies the owners', () =>
+  withPage('release-manager-notification', async page => {
+    const status = await (
+      await fetch(`${RM_URL}/status?service=${SERVICE}`, {
+        headers: { authorization: `Bearer ${RM_TOKEN}` },
+      })
+    ).json();
+    const dev = status.environments.find(e => e.name === 'dev');
+    // what the release daemon reports for a crash-looping pod
+    const res = await fetch(`${RM_URL}/webhook/daemon/k8s/error`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${RM_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        podName: `${SERVICE}-e2e-${Date.now()}`,
+        namespace: 'payments',
+        environment: 'dev',
+        artifactId: dev.tag,
+        service: SERVICE,
+        errors: [
+          {
+            name: SERVICE,
+            type: 'CrashLoopBackOff',
+            message: 'back-off 10s restarting failed container',
+            logs: ['starting', 'panic: e2e crash'],
+          },
+        ],
+      }),
+    });
+    assert.ok(res.status < 300, `daemon webhook: ${res.status}`);
+    // the backend polls the events feed every 15 s; the guest is in the owning team
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      await open(page, '/notifications');
+      const found = await page
+        .getByText(new RegExp(`${SERVICE}: release of ${dev.tag} to dev is failing`))
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .then(() => true, () => false);
+      if (found) break;
+      assert.ok(Date.now() < deadline, 'no notification within 90 s');
+    }
+  }));
