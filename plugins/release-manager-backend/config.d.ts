@@ -18,7 +18,6 @@ export interface Config {
     /**
      * The environments, in release order (promotion goes from each to the next). The
      * UI shows them in this order. Default: `[dev, staging, prod]`.
-     * @visibility frontend
      */
     environments?: string[];
     /**

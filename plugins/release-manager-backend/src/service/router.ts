@@ -6,7 +6,7 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -454,11 +454,4 @@ function describe(permission: ResourcePermission<'catalog-entity'>): string {
     default:
       return 'read the releases of';
   }
-}
-
-/** Exposed for tests: the entity's owner refs. */
-export function ownersOf(entity: Entity): string[] {
-  return (entity.relations ?? [])
-    .filter(r => r.type === 'ownedBy')
-    .map(r => r.targetRef);
 }
