@@ -7,6 +7,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleSlipwayPolicy } from './modules/permissionPolicy';
 import { catalogModuleFilePlaceholders } from './modules/catalogFilePlaceholders';
+import { catalogModuleSlipwayFileLocations } from '@slipway/plugin-scaffolder-backend-module-slipway';
 
 const backend = createBackend();
 
@@ -35,11 +36,7 @@ backend.add(
 // golden-path actions (publish:local-git, grafana:dashboard:create, release-manager:*)
 // and `file` locations through the catalog API for the locally published repositories
 backend.add(import('@slipway/plugin-scaffolder-backend-module-slipway'));
-backend.add(
-  import('@slipway/plugin-scaffolder-backend-module-slipway').then(m => ({
-    default: m.catalogModuleSlipwayFileLocations,
-  })),
-);
+backend.add(catalogModuleSlipwayFileLocations);
 
 // techdocs (onboarding docs, built locally with mkdocs)
 backend.add(import('@backstage/plugin-techdocs-backend'));
