@@ -5,7 +5,6 @@ import {
   Chip,
   List,
   ListItem,
-  ListItemSecondaryAction,
   ListItemText,
   Typography,
 } from '@material-ui/core';
@@ -125,7 +124,7 @@ export function IncidentList(props: {
                 }
               />
               {incident.canUpdate && (
-                <ListItemSecondaryAction>
+                <Box display="flex" flexShrink={0} ml={1}>
                   {incident.status === 'triggered' && (
                     <Button
                       size="small"
@@ -145,7 +144,7 @@ export function IncidentList(props: {
                   >
                     Resolve
                   </Button>
-                </ListItemSecondaryAction>
+                </Box>
               )}
             </ListItem>
           ))}
