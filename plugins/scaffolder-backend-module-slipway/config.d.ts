@@ -11,6 +11,12 @@ export interface Config {
          * Default: `$SLIPWAY_DATA/repos`, or `.data/repos` under the working directory's repo root.
          */
         baseDir?: string;
+        /**
+         * Whether the catalog API accepts `file` locations, so that the working copies
+         * above can be registered (default true). Set to false in production, where
+         * services are published to GitHub and registered by URL.
+         */
+        allowFileLocations?: boolean;
       };
       /** `grafana:dashboard:create`. */
       grafana?: {

@@ -48,7 +48,9 @@ export const scaffolderModuleSlipway = createBackendModule({
  * Catalog module that allows `file` locations to be registered through the catalog API
  * (besides `url`), so `catalog:register:file` can register the working copies of
  * `publish:local-git`. Registering locations still needs the
- * `catalog.location.create` permission.
+ * `catalog.location.create` permission. Off when
+ * `slipway.scaffolder.localGit.allowFileLocations` is `false` (production, where
+ * repositories go to GitHub and the catalog reads them by URL).
  *
  * @public
  */
@@ -57,9 +59,16 @@ export const catalogModuleSlipwayFileLocations = createBackendModule({
   moduleId: 'slipway-file-locations',
   register({ registerInit }) {
     registerInit({
-      deps: { locations: catalogLocationsExtensionPoint },
-      async init({ locations }) {
-        locations.setAllowedLocationTypes(['url', 'file']);
+      deps: {
+        locations: catalogLocationsExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ locations, config }) {
+        const allow =
+          config.getOptionalBoolean(
+            'slipway.scaffolder.localGit.allowFileLocations',
+          ) ?? true;
+        if (allow) locations.setAllowedLocationTypes(['url', 'file']);
       },
     });
   },
