@@ -1,9 +1,3 @@
-/*
- * Mirrored from packages/release-manager/src/http/types.ts (@slipway/release-manager,
- * the server), so that the browser bundle does not depend on the server package. The
- * backend plugin's tests type-check this copy against the server's (see
- * plugins/release-manager-backend/src/typesCompat.test.ts). Keep the two in step.
- */
 /**
  * Request and response bodies of the release manager's HTTP API.
  *
