@@ -3,7 +3,13 @@
 # waits until the frontend (:3000) and the catalog (:7007) answer, runs e2e/*.test.mjs
 # with node's test runner (headless Chromium through playwright-core), then stops it all.
 # Screenshots land in e2e/screenshots/. Set E2E_REUSE=1 to test a portal already running.
+# Usage: e2e/run.sh [e2e/x.test.mjs ...]   (default: every e2e/*.test.mjs)
+# Runs hold the lock $TMPDIR/slipway-e2e.lock, so two runs on one machine take turns.
 set -euo pipefail
+if [ -z "${SLIPWAY_E2E_LOCKED:-}" ]; then
+  export SLIPWAY_E2E_LOCKED=1
+  exec flock "${TMPDIR:-/tmp}/slipway-e2e.lock" "$0" "$@"
+fi
 source "$(dirname "$0")/../scripts/env.sh"
 cd "$ROOT"
 mkdir -p e2e/screenshots
@@ -30,4 +36,5 @@ if [ "${E2E_REUSE:-}" != 1 ]; then
   echo "e2e: portal up after ${i}s"
 fi
 
-node --test --test-concurrency=1 --test-timeout=600000 e2e/*.test.mjs
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(e2e/*.test.mjs); fi
+node --test --test-concurrency=1 --test-timeout=600000 "${files[@]}"
