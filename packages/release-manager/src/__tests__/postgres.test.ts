@@ -17,11 +17,28 @@ import {
  * Runs the release manager on a real PostgreSQL: a throw-away cluster started
  * from the Debian `postgresql` binaries (as the `postgres` user when run as
  * root), or the server at RELEASE_MANAGER_TEST_POSTGRES_URL.
+ *
+ * Every server binary is found by absolute path, so the test runs with a
+ * minimal PATH (`/usr/local/bin:/usr/bin:/bin`, where `runuser` is missing):
+ * the newest `/usr/lib/postgresql/<major>/bin` holding `initdb`, and
+ * `runuser` from `/usr/sbin` or `/sbin`.
  */
-const PG_BIN = [
-  '/usr/lib/postgresql/16/bin',
-  '/usr/lib/postgresql/15/bin',
-].find(d => fs.existsSync(path.join(d, 'initdb')));
+const PG_BIN = (() => {
+  const base = '/usr/lib/postgresql';
+  const majors = fs.existsSync(base)
+    ? fs
+        .readdirSync(base)
+        .filter(v => /^\d+$/.test(v))
+        .sort((x, y) => Number(y) - Number(x))
+    : [];
+  return majors
+    .map(v => path.join(base, v, 'bin'))
+    .find(d => fs.existsSync(path.join(d, 'initdb')));
+})();
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find(p =>
+  fs.existsSync(p),
+);
+const CHOWN = ['/usr/bin/chown', '/bin/chown'].find(p => fs.existsSync(p));
 const external = process.env.RELEASE_MANAGER_TEST_POSTGRES_URL;
 const available = Boolean(external || PG_BIN);
 
@@ -37,8 +54,11 @@ async function freePort(): Promise<number> {
 
 function asPostgres(cmd: string, args: string[]) {
   const root = process.getuid?.() === 0;
+  if (root && !RUNUSER) {
+    throw new Error('runuser not found in /usr/sbin or /sbin (util-linux)');
+  }
   return execFileSync(
-    root ? 'runuser' : cmd,
+    root ? RUNUSER! : cmd,
     root ? ['-u', 'postgres', '--', cmd, ...args] : args,
     {
       encoding: 'utf8',
@@ -59,7 +79,7 @@ function asPostgres(cmd: string, args: string[]) {
     fs.chmodSync(pgDir, 0o777);
     const data = path.join(pgDir, 'data');
     const port = await freePort();
-    if (process.getuid?.() === 0) execFileSync('chown', ['postgres', pgDir]);
+    if (process.getuid?.() === 0) execFileSync(CHOWN ?? 'chown', ['postgres', pgDir]);
     asPostgres(path.join(PG_BIN!, 'initdb'), [
       '-D',
       data,
