@@ -5,6 +5,7 @@ import { mockContext } from '../__testUtils__/mockContext';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import fs from 'node:fs';
+import path from 'node:path';
 import yaml from 'yaml';
 import { createGrafanaDashboardAction } from './grafanaDashboard';
 
@@ -98,6 +99,27 @@ describe('grafana:dashboard:create', () => {
     ).toEqual(['deployment.yaml', 'dashboard-configmap.yaml']);
     expect(ctx.output).toHaveBeenCalledWith('dashboardUrl', 'https://grafana.slipway.dev/d/fraud-check');
     expect(ctx.output).toHaveBeenCalledWith('mode', 'configmap');
+  });
+
+  it('refuses a targetPath in a sibling folder such as <workspace>-evil', async () => {
+    mockDir.setContent({ 'deploy/base/kustomization.yaml': 'resources: []\n' });
+    const evil = `${mockDir.path}-evil`;
+    try {
+      await expect(
+        createGrafanaDashboardAction({ config: new ConfigReader({}) }).handler(
+          mockContext({
+            input: {
+              name: 'fraud-check',
+              targetPath: `../${path.basename(evil)}/dashboard.yaml`,
+            },
+            workspacePath: mockDir.path,
+          }),
+        ),
+      ).rejects.toThrow(/^targetPath ".*-evil\/dashboard.yaml" must stay inside /);
+      expect(fs.existsSync(evil)).toBe(false);
+    } finally {
+      fs.rmSync(evil, { recursive: true, force: true });
+    }
   });
 
   it('refuses a non-DNS-1123 name and writes nothing in a dry run', async () => {

@@ -7,6 +7,7 @@ import yaml from 'yaml';
 import { assertDnsLabel } from '../config';
 import { serviceDashboard } from './dashboard';
 import { examples } from './grafanaDashboard.examples';
+import { resolveInside } from './workspacePath';
 
 /**
  * Creates the `grafana:dashboard:create` action. With `slipway.scaffolder.grafana.baseUrl`
@@ -85,12 +86,13 @@ export function createGrafanaDashboardAction(options: { config: Config }) {
         return;
       }
 
-      const target = path.resolve(
+      const target = resolveInside(
         ctx.workspacePath,
+        'targetPath',
         ctx.input.targetPath ?? 'deploy/base/dashboard-configmap.yaml',
       );
-      if (!target.startsWith(`${ctx.workspacePath}${path.sep}`)) {
-        throw new InputError(`targetPath must stay inside the workspace`);
+      if (target === ctx.workspacePath) {
+        throw new InputError('targetPath must name a file inside the workspace');
       }
       const configMap = {
         apiVersion: 'v1',

@@ -34,7 +34,7 @@ describe('renderManifests', () => {
     dir.setContent({
       'base/kustomization.yaml': 'resources: [../../etc/passwd]\n',
     });
-    await expect(renderManifests(dir.path, ['dev'])).rejects.toThrow(/is outside/);
+    await expect(renderManifests(dir.path, ['dev'])).rejects.toThrow(/must stay inside/);
     dir.setContent({
       'base/kustomization.yaml': 'resources: []\npatches: [{ path: p.yaml }]\n',
       'base/p.yaml': 'kind: Deployment\nmetadata: { name: nope }\n',

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
+import { resolveInside } from './workspacePath';
 
 type Doc = { kind?: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string> }; [k: string]: unknown };
 
@@ -32,13 +33,8 @@ async function readDocs(file: string): Promise<Doc[]> {
  * replaced). Throws InputError on a missing file or a path outside `root`.
  */
 export async function kustomizeBuild(dir: string, root: string): Promise<Doc[]> {
-  const inside = (p: string) => {
-    const abs = path.resolve(dir, p);
-    if (abs !== root && !abs.startsWith(`${root}${path.sep}`)) {
-      throw new InputError(`kustomization ${dir}: ${p} is outside ${root}`);
-    }
-    return abs;
-  };
+  const inside = (p: string) =>
+    resolveInside(root, `kustomization ${dir}: path`, p, dir);
   let k: any;
   try {
     k = yaml.parse(await fs.readFile(path.join(dir, 'kustomization.yaml'), 'utf8')) ?? {};

@@ -3,6 +3,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mockContext } from '../__testUtils__/mockContext';
 import fs from 'node:fs';
+import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { createPublishLocalGitAction } from './localGit';
 
@@ -86,6 +87,27 @@ describe('publish:local-git', () => {
     const action = createPublishLocalGitAction({ config, catalog: catalogServiceMock() });
     await expect(action.handler(ctxFor('../evil'))).rejects.toThrow(/not a DNS-1123 label/);
     expect(fs.existsSync(data.resolve('repos'))).toBe(false);
+  });
+
+  it('refuses a sourcePath in a sibling folder such as <workspace>-evil', async () => {
+    const evil = `${workspace.path}-evil`;
+    fs.mkdirSync(evil, { recursive: true });
+    fs.writeFileSync(path.join(evil, 'secret.txt'), 'not yours\n');
+    try {
+      const action = createPublishLocalGitAction({ config, catalog: catalogServiceMock() });
+      const ctx = mockContext({
+        input: { name: 'fraud-check', sourcePath: `../${path.basename(evil)}` },
+        workspacePath: workspace.path,
+        user,
+      });
+      await expect(action.handler(ctx)).rejects.toThrow(/^sourcePath ".*-evil" must stay inside /);
+      await expect(
+        action.handler({ ...ctx, input: { ...ctx.input, sourcePath: evil } }),
+      ).rejects.toThrow(expect.objectContaining({ name: 'InputError' }));
+      expect(fs.existsSync(data.resolve('repos'))).toBe(false);
+    } finally {
+      fs.rmSync(evil, { recursive: true, force: true });
+    }
   });
 
   it('writes nothing in a dry run', async () => {

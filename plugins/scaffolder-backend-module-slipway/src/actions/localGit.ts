@@ -7,6 +7,7 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { assertDnsLabel, committerOf, localGitBaseDir } from '../config';
 import { examples } from './localGit.examples';
+import { resolveInside } from './workspacePath';
 
 async function exists(p: string): Promise<boolean> {
   return fs.stat(p).then(
@@ -60,11 +61,8 @@ export function createPublishLocalGitAction(options: {
       const bare = path.join(baseDir, `${name}.git`);
       const checkout = path.join(baseDir, name);
       const source = ctx.input.sourcePath
-        ? path.resolve(ctx.workspacePath, ctx.input.sourcePath)
+        ? resolveInside(ctx.workspacePath, 'sourcePath', ctx.input.sourcePath)
         : ctx.workspacePath;
-      if (!source.startsWith(ctx.workspacePath)) {
-        throw new ConflictError('sourcePath must stay inside the workspace');
-      }
       const outputs = (commitHash: string) => {
         ctx.output('remoteUrl', `file://${bare}`);
         ctx.output('repoContentsUrl', `file://${checkout}`);

@@ -1,4 +1,6 @@
 import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { mockContext } from '../__testUtils__/mockContext';
 import { ReleaseManagerClient } from '@slipway/plugin-release-manager-common';
@@ -142,6 +144,30 @@ describe('release-manager actions against the real release manager', () => {
         mockContext({ input: { service: 'ok', environment: 'Prod!' } }),
       ),
     ).rejects.toThrow(/environment "Prod!" is not a DNS-1123 label/);
+  });
+
+  it('refuses a deployPath in a sibling folder such as <workspace>-evil', async () => {
+    const evil = `${workspace.path}-evil`;
+    fs.mkdirSync(path.join(evil, 'base'), { recursive: true });
+    try {
+      await expect(
+        createArtifactAction({ config }).handler(
+          mockContext({
+            input: {
+              service: 'evil-svc',
+              namespace: 'payments',
+              sha,
+              deployPath: `../${path.basename(evil)}`,
+            },
+            workspacePath: workspace.path,
+            user,
+          }),
+        ),
+      ).rejects.toThrow(/^deployPath ".*-evil" must stay inside /);
+      await expect(client.describeArtifacts('evil-svc')).rejects.toThrow();
+    } finally {
+      fs.rmSync(evil, { recursive: true, force: true });
+    }
   });
 
   it('changes nothing in dry runs', async () => {

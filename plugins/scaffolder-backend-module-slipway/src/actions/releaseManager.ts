@@ -1,5 +1,4 @@
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ArtifactSpec,
@@ -8,7 +7,6 @@ import {
   ReleaseManagerResponseError,
 } from '@slipway/plugin-release-manager-common';
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import {
   assertDnsLabel,
   committerOf,
@@ -16,6 +14,7 @@ import {
   releaseManagerSettings,
 } from '../config';
 import { renderManifests } from './kustomize';
+import { resolveInside } from './workspacePath';
 import {
   artifactExamples,
   policyExamples,
@@ -84,10 +83,11 @@ export function createArtifactAction(options: { config: Config }) {
     async handler(ctx) {
       const service = assertDnsLabel('service', ctx.input.service);
       const namespace = assertDnsLabel('namespace', ctx.input.namespace);
-      const deployDir = path.resolve(ctx.workspacePath, ctx.input.deployPath ?? 'deploy');
-      if (!deployDir.startsWith(ctx.workspacePath)) {
-        throw new InputError('deployPath must stay inside the workspace');
-      }
+      const deployDir = resolveInside(
+        ctx.workspacePath,
+        'deployPath',
+        ctx.input.deployPath ?? 'deploy',
+      );
       const { environments } = releaseManagerSettings(config);
       const manifests = await renderManifests(deployDir, environments);
       const planSha = createHash('sha1').update(JSON.stringify(manifests)).digest('hex');
