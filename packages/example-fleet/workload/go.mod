@@ -1,0 +1,3 @@
+module slipway.dev/example-fleet/workload
+
+go 1.19
