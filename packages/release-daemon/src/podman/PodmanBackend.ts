@@ -32,7 +32,7 @@ export interface PodmanBackendOptions {
   progressDeadlineSeconds?: number;
   /** Full `podman ps` resync period in ms besides event-driven ones (default 15000). */
   resyncMs?: number;
-  /** Readiness probe period of a pod not yet ready, in ms (default 500). */
+  /** Readiness probe period of a pod not yet ready, in ms (default 250). */
   probeNotReadyMs?: number;
   /** Readiness probe period of a ready pod, in ms (default 10000). */
   probeReadyMs?: number;
@@ -437,7 +437,7 @@ export class PodmanBackend implements RolloutBackend {
       this.probes.set(podId, probe);
       const period = probe.ok
         ? this.options.probeReadyMs ?? 10_000
-        : this.options.probeNotReadyMs ?? 500;
+        : this.options.probeNotReadyMs ?? 250;
       if (probe.inFlight || now - probe.checkedAt < period) continue;
       probe.inFlight = true;
       void probeReadiness(target.port, target.path).then(ok => {
@@ -531,7 +531,8 @@ export class PodmanBackend implements RolloutBackend {
   }
 
   private checkFailure(podId: string, containers: ContainerState[]) {
-    const failing = containers.filter(c => failureType(c) !== undefined);
+    const now = this.now();
+    const failing = containers.filter(c => failureType(c, now) !== undefined);
     if (failing.length === 0) return;
     const key = `${podId}/${failing
       .map(c => c.ps.id)
@@ -555,7 +556,7 @@ export class PodmanBackend implements RolloutBackend {
     const labels = containers[0].ps.labels;
     const failures: ContainerFailure[] = [];
     for (const c of failing) {
-      const type = failureType(c)!;
+      const type = failureType(c, this.now()) ?? 'Error';
       const name = containerName(c.ps);
       let logs: string[] = [];
       try {
@@ -605,15 +606,26 @@ export class PodmanBackend implements RolloutBackend {
   }
 }
 
-/** `CrashLoopBackOff`, `Error` or undefined (healthy) for one container. */
-function failureType(c: ContainerState): string | undefined {
+/**
+ * `CrashLoopBackOff` (exited non-zero twice: podman restarted it), `Error`
+ * (exited non-zero and still not restarted 3 s later, e.g. restartPolicy
+ * Never) or undefined (healthy) for one container.
+ */
+function failureType(c: ContainerState, now: number): string | undefined {
   if (c.stopping || c.lastExitCode === undefined || c.lastExitCode === 0) {
     return undefined;
   }
   if (c.crashes >= 2) return 'CrashLoopBackOff';
   const policy = c.inspected?.restartPolicy ?? '';
   const restarts = policy === 'always' || policy === 'on-failure';
-  if (c.crashes >= 1 && !restarts && c.ps.state !== 'running') return 'Error';
+  if (
+    c.crashes >= 1 &&
+    !restarts &&
+    c.ps.state !== 'running' &&
+    now - (c.lastDiedAt ?? 0) > 3000
+  ) {
+    return 'Error';
+  }
   return undefined;
 }
 
