@@ -1,4 +1,9 @@
 import { Config } from '@backstage/config';
+import {
+  DEFAULT_ENVIRONMENTS,
+  DNS1123_LABEL_RULE,
+  isDnsLabel,
+} from '@slipway/plugin-release-manager-common';
 
 /** The plugin's settings, read from the `releaseManager` config key (see config.d.ts). */
 export type ReleaseManagerPluginConfig = {
@@ -18,21 +23,27 @@ export type ReleaseManagerPluginConfig = {
   pollIntervalSeconds: number;
 };
 
-/** Default environment order when `releaseManager.environments` is not set. */
-export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'];
-
 /**
- * Reads the `releaseManager` config key. Throws (at backend start) when
- * `releaseManager.baseUrl` is missing or a value has the wrong type.
+ * Reads the `releaseManager` config key. Environments default to
+ * `DEFAULT_ENVIRONMENTS` of the common rules (dev, staging, prod). Throws (at backend
+ * start) when `releaseManager.baseUrl` is missing, a value has the wrong type or an
+ * environment is not a DNS-1123 label.
  */
 export function readReleaseManagerConfig(
   config: Config,
 ): ReleaseManagerPluginConfig {
   const c = config.getConfig('releaseManager');
-  const environments =
-    c.getOptionalStringArray('environments') ?? DEFAULT_ENVIRONMENTS;
+  const environments = c.getOptionalStringArray('environments') ?? [
+    ...DEFAULT_ENVIRONMENTS,
+  ];
   if (environments.length === 0) {
     throw new Error('releaseManager.environments must not be empty');
+  }
+  const bad = environments.find(e => !isDnsLabel(e));
+  if (bad !== undefined) {
+    throw new Error(
+      `releaseManager.environments: ${JSON.stringify(bad)} is not ${DNS1123_LABEL_RULE}`,
+    );
   }
   return {
     baseUrl: c.getString('baseUrl'),

@@ -12,28 +12,4 @@ export * from './permissions';
 export * from './types';
 export * from './client';
 export * from './releases';
-// Named (not `*`): the names here win over same-named older helpers in './releases'.
-export {
-  DNS1123_LABEL,
-  DNS1123_LABEL_RULE,
-  isDnsLabel,
-  MANIFEST_FILE_NAME,
-  isManifestFileName,
-  BRANCH_NAME,
-  isBranchName,
-  ARTIFACT_ID,
-  ARTIFACT_ID_MAX_LENGTH,
-  ARTIFACT_ID_RULE,
-  isArtifactId,
-  sanitizeBranchForArtifactId,
-  artifactIdFor,
-  compileBranchRegex,
-  isValidBranchRegex,
-  branchMatches,
-  findRefusingBranchRestriction,
-  VULNERABILITY_STAGE_IDS,
-  countVulnerabilities,
-  DEFAULT_ENVIRONMENTS,
-  previousEnvironment,
-} from './rules';
-export type { BranchRestrictionRule } from './rules';
+export * from './rules';

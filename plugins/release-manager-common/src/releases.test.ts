@@ -1,45 +1,4 @@
-import {
-  commitUrl,
-  findBranchRestriction,
-  previousEnvironment,
-  testResults,
-  vulnerabilities,
-} from './releases';
-
-describe('findBranchRestriction', () => {
-  const restrictions = [
-    { id: 'r1', environment: 'prod', branchRegex: 'main|master' },
-    { id: 'r2', environment: 'staging', branchRegex: 'release/.*' },
-  ];
-  it('matches the whole branch name', () => {
-    expect(findBranchRestriction(restrictions, 'prod', 'main')).toBeUndefined();
-    expect(findBranchRestriction(restrictions, 'prod', 'mainline')).toEqual(
-      restrictions[0],
-    );
-    expect(findBranchRestriction(restrictions, 'prod', 'feature/x')?.id).toBe(
-      'r1',
-    );
-    expect(
-      findBranchRestriction(restrictions, 'staging', 'release/1.2'),
-    ).toBeUndefined();
-  });
-  it('ignores other environments and missing policies', () => {
-    expect(findBranchRestriction(restrictions, 'dev', 'x')).toBeUndefined();
-    expect(findBranchRestriction(undefined, 'prod', 'x')).toBeUndefined();
-  });
-});
-
-describe('previousEnvironment', () => {
-  it('is the one before in order', () => {
-    expect(previousEnvironment(['dev', 'staging', 'prod'], 'prod')).toBe(
-      'staging',
-    );
-    expect(previousEnvironment(['dev', 'staging', 'prod'], 'dev')).toBe(
-      undefined,
-    );
-    expect(previousEnvironment(['dev'], 'qa')).toBe(undefined);
-  });
-});
+import { commitUrl, testResults } from './releases';
 
 describe('commitUrl', () => {
   const app = {
@@ -63,7 +22,7 @@ describe('commitUrl', () => {
   });
 });
 
-describe('stage helpers', () => {
+describe('testResults', () => {
   const artifact = {
     id: 'main-1-2',
     service: 'ledger',
@@ -77,9 +36,5 @@ describe('stage helpers', () => {
   it('reads the test results', () => {
     expect(testResults(artifact)).toEqual({ passed: 10, failed: 1, skipped: 2 });
     expect(testResults({ ...artifact, stages: [] })).toBeUndefined();
-  });
-  it('sums the vulnerabilities', () => {
-    expect(vulnerabilities(artifact)).toEqual({ high: 1, medium: 3, low: 3 });
-    expect(vulnerabilities({ ...artifact, stages: [] })).toBeUndefined();
   });
 });

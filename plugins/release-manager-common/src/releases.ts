@@ -1,8 +1,6 @@
 import {
-  ArtifactSnykStageData,
   ArtifactSpec,
   ArtifactTestStageData,
-  BranchRestrictionPolicy,
   DescribeReleaseResponseRelease,
   EnvironmentStatus,
   ListPoliciesResponse,
@@ -67,42 +65,6 @@ export type EntityReleaseResult = ReleaseResponse & {
 };
 
 /**
- * The branch restriction that refuses `branch` in `environment`, or `undefined` when
- * none does. Restriction regexes are matched against the whole branch name, as the
- * release manager does; a regex that does not compile refuses nothing here (the
- * release manager has the final word).
- */
-export function findBranchRestriction(
-  restrictions: BranchRestrictionPolicy[] | undefined,
-  environment: string,
-  branch: string | undefined,
-): BranchRestrictionPolicy | undefined {
-  for (const restriction of restrictions ?? []) {
-    if (restriction.environment !== environment) continue;
-    let regex: RegExp;
-    try {
-      regex = new RegExp(`^(?:${restriction.branchRegex})$`);
-    } catch {
-      continue;
-    }
-    if (!regex.test(branch ?? '')) return restriction;
-  }
-  return undefined;
-}
-
-/**
- * The environment before `environment` in `order` (where promotion takes the artifact
- * from), or `undefined` for the first environment or an unknown one.
- */
-export function previousEnvironment(
-  order: string[],
-  environment: string,
-): string | undefined {
-  const index = order.indexOf(environment);
-  return index > 0 ? order[index - 1] : undefined;
-}
-
-/**
  * Fills a commit link template: `{repo}` is the repository web URL without a trailing
  * slash and `.git`, `{sha}` the full sha, `{shortSha}` its first 7 characters and
  * `{name}` the repository name. Returns `undefined` when the template needs a value
@@ -135,25 +97,4 @@ export function testResults(
 ): { passed: number; failed: number; skipped: number } | undefined {
   const stage = artifact.stages?.find(s => s.id === 'test');
   return (stage?.data as ArtifactTestStageData | undefined)?.results;
-}
-
-/**
- * Vulnerability counts of an artifact, summed over its `snyk-code` and `snyk-docker`
- * stages; `undefined` when it has neither.
- */
-export function vulnerabilities(
-  artifact: ArtifactSpec,
-): { high: number; medium: number; low: number } | undefined {
-  const stages = (artifact.stages ?? []).filter(
-    s => s.id === 'snyk-code' || s.id === 'snyk-docker',
-  );
-  if (stages.length === 0) return undefined;
-  const total = { high: 0, medium: 0, low: 0 };
-  for (const stage of stages) {
-    const v = (stage.data as ArtifactSnykStageData | undefined)?.vulnerabilities;
-    total.high += v?.high ?? 0;
-    total.medium += v?.medium ?? 0;
-    total.low += v?.low ?? 0;
-  }
-  return total;
 }

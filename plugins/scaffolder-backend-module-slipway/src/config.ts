@@ -1,21 +1,21 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { ReleaseManagerClient } from '@slipway/plugin-release-manager-common';
+import {
+  DEFAULT_ENVIRONMENTS,
+  DNS1123_LABEL_RULE,
+  isDnsLabel,
+  ReleaseManagerClient,
+} from '@slipway/plugin-release-manager-common';
 import path from 'node:path';
 import fs from 'node:fs';
 
-/** DNS-1123 label, as Kubernetes and the release manager require for names. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /**
- * Throws an InputError naming `field` when `value` is not a DNS-1123 label
- * (lower-case letters, digits and `-`, 1–63 characters, alphanumeric at both ends).
+ * Throws an InputError naming `field` when `value` is not a DNS-1123 label, by the
+ * release manager's rule (`isDnsLabel` of `@slipway/plugin-release-manager-common`).
  */
 export function assertDnsLabel(field: string, value: string): string {
-  if (!DNS1123_LABEL.test(value)) {
-    throw new InputError(
-      `${field} "${value}" is not a DNS-1123 label: use 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit`,
-    );
+  if (!isDnsLabel(value)) {
+    throw new InputError(`${field} "${value}" is not ${DNS1123_LABEL_RULE}`);
   }
   return value;
 }
@@ -61,9 +61,7 @@ export function releaseManagerSettings(config: Config): ReleaseManagerSettings {
     baseUrl: config.getOptionalString('releaseManager.baseUrl') ?? 'http://localhost:7100',
     token: config.getOptionalString('releaseManager.token'),
     environments: config.getOptionalStringArray('releaseManager.environments') ?? [
-      'dev',
-      'staging',
-      'prod',
+      ...DEFAULT_ENVIRONMENTS,
     ],
     timeoutMs: config.getOptionalNumber('releaseManager.timeoutMs') ?? 10000,
   };

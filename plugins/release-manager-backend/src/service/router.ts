@@ -28,6 +28,10 @@ import {
   releaseManagerReleaseCreatePermission,
   releaseManagerReleaseReadPermission,
   ArtifactSpec,
+  ARTIFACT_ID_RULE,
+  isArtifactId,
+  isBranchName,
+  isValidBranchRegex,
 } from '@slipway/plugin-release-manager-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -53,11 +57,10 @@ const name = z
   .max(253)
   .regex(/^[A-Za-z0-9._~-]+$/, 'must be a name without slashes or spaces');
 
+/** An artifact id by the common rule (no `/`, no `..`; see ARTIFACT_ID). */
 const artifactId = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9._\/-]+$/, 'must be an artifact id such as main-1a2b3c4d5e-6f7a8b9c0d');
+  .refine(isArtifactId, `must be ${ARTIFACT_ID_RULE}`);
 
 const count = z.coerce.number().int().min(1).max(100);
 
@@ -350,7 +353,15 @@ export async function createRouter(
       releaseManagerPolicyUpdatePermission,
     );
     const body = parse(
-      z.object({ environment, branch: z.string().min(1).max(255) }),
+      z.object({
+        environment,
+        branch: z
+          .string()
+          .refine(
+            isBranchName,
+            "must be a branch name (letters, digits, '.', '_', '/' and '-', no '..')",
+          ),
+      }),
       req.body,
     );
     const committer = await committerOf(credentials);
@@ -378,7 +389,7 @@ export async function createRouter(
           .string()
           .min(1)
           .max(500)
-          .refine(isRegex, 'must be a valid regular expression'),
+          .refine(isValidBranchRegex, 'must be a valid regular expression'),
       }),
       req.body,
     );
@@ -433,16 +444,6 @@ function repoUrlOf(
   if (!url || !sha) return url;
   const suffix = `/commit/${sha}`;
   return url.endsWith(suffix) ? url.slice(0, -suffix.length) : url;
-}
-
-function isRegex(value: string): boolean {
-  try {
-    // eslint-disable-next-line no-new
-    new RegExp(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function describe(permission: ResourcePermission<'catalog-entity'>): string {

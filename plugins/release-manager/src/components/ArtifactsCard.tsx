@@ -7,9 +7,9 @@ import {
 import { Box, Button } from '@material-ui/core';
 import {
   ArtifactWithLinks,
-  findBranchRestriction,
+  findRefusingBranchRestriction,
   testResults,
-  vulnerabilities,
+  countVulnerabilities,
 } from '@slipway/plugin-release-manager-common';
 import {
   ArtifactId,
@@ -79,7 +79,7 @@ export function ArtifactsCard(props: CardProps) {
       title: 'Checks',
       render: a => {
         const t = testResults(a);
-        const v = vulnerabilities(a);
+        const v = countVulnerabilities(a);
         return (
           <span style={{ whiteSpace: 'nowrap' }}>
             {t
@@ -101,7 +101,7 @@ export function ArtifactsCard(props: CardProps) {
       render: a => (
         <Box display="flex" style={{ gap: 4 }}>
           {environments.map(env => {
-            const restriction = findBranchRestriction(
+            const restriction = findRefusingBranchRestriction(
               data.policies.branchRestrictions,
               env.name,
               a.application?.branch,

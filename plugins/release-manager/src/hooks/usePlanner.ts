@@ -1,6 +1,6 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { findBranchRestriction } from '@slipway/plugin-release-manager-common';
+import { findRefusingBranchRestriction } from '@slipway/plugin-release-manager-common';
 import { releaseManagerApiRef } from '../api/ReleaseManagerApi';
 import { ReleaseManagerData } from './useReleaseData';
 import {
@@ -57,7 +57,7 @@ export function usePlanner(props: CardProps) {
       to,
       commits: between.commits,
       removes: between.removes,
-      restriction: findBranchRestriction(
+      restriction: findRefusingBranchRestriction(
         data.policies.branchRestrictions,
         environment,
         to.application?.branch,

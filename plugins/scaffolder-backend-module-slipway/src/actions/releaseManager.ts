@@ -4,8 +4,11 @@ import {
   ArtifactSpec,
   ArtifactUploadRequest,
   ArtifactUploadResponse,
+  artifactIdFor,
   ReleaseManagerResponseError,
+  sanitizeBranchForArtifactId,
 } from '@slipway/plugin-release-manager-common';
+import { InputError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import {
   assertDnsLabel,
@@ -53,7 +56,8 @@ async function createArtifact(
 /**
  * Creates `release-manager:artifact:create`: renders `<deployPath>/overlays/<env>` for every
  * release-manager environment (see {@link renderManifests}) and uploads them with the
- * artifact spec (id `<branch>-<sha10>-<manifestsSha10>`) to `POST /artifacts/create`.
+ * artifact spec (id `<branch>-<sha10>-<manifestsSha10>` by `artifactIdFor` of the common
+ * rules) to `POST /artifacts/create`.
  * Matching auto-release policies fire at once; their results are output.
  */
 export function createArtifactAction(options: { config: Config }) {
@@ -92,7 +96,10 @@ export function createArtifactAction(options: { config: Config }) {
       const manifests = await renderManifests(deployDir, environments);
       const planSha = createHash('sha1').update(JSON.stringify(manifests)).digest('hex');
       const branch = ctx.input.branch ?? 'main';
-      const artifactId = `${branch.replace(/[^A-Za-z0-9._-]/g, '-')}-${ctx.input.sha.slice(0, 10)}-${planSha.slice(0, 10)}`;
+      if (!sanitizeBranchForArtifactId(branch)) {
+        throw new InputError(`branch "${branch}" has no letter or digit to build an artifact id from`);
+      }
+      const artifactId = artifactIdFor(branch, ctx.input.sha, planSha);
       const { committerName, committerEmail } = committerOf(ctx.user);
       const now = new Date().toISOString();
       const artifact: ArtifactSpec = {

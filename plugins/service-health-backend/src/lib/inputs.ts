@@ -5,6 +5,10 @@ import {
   InputHealth,
   worstLight,
 } from '@slipway/plugin-service-health-common';
+import {
+  DEFAULT_ENVIRONMENTS,
+  RELEASE_MANAGER_SERVICE_ANNOTATION,
+} from '@slipway/plugin-release-manager-common';
 
 /**
  * A non-metric input to the light (rollout state, open incidents). Implementations never
@@ -14,10 +18,6 @@ import {
 export interface HealthInputSource {
   get(entity: Entity): Promise<InputHealth>;
 }
-
-/** The annotation the release-manager plugin uses to map an entity to its service. */
-const RELEASE_MANAGER_SERVICE_ANNOTATION =
-  'slipway.dev/release-manager-service';
 
 const describeFetchError = (e: unknown) => {
   const err = e as Error & { cause?: { code?: string } };
@@ -87,8 +87,7 @@ export class ReleaseManagerRolloutSource implements HealthInputSource {
     }
     const environments: any[] = Array.isArray(body?.environments)
       ? body.environments
-      : ['dev', 'staging', 'prod']
-          .filter(name => body?.[name])
+      : DEFAULT_ENVIRONMENTS.filter(name => body?.[name])
           .map(name => ({ name, ...body[name] }));
     const bad: { light: HealthLight; text: string }[] = [];
     const good: { name: string; text: string }[] = [];
