@@ -76,11 +76,19 @@ describeIfPodman('PodmanBackend against real podman pods', () => {
   afterAll(async () => {
     await backend?.stop();
     await rm?.close();
+    // A crash-looping pod can refuse removal while podman restarts it: retry.
     for (const name of pods) {
-      try {
-        env.run(['pod', 'rm', '-f', '-t', '0', name]);
-      } catch {
-        // already gone
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          env.run(['pod', 'exists', name]);
+        } catch {
+          break; // gone
+        }
+        try {
+          env.run(['pod', 'rm', '-f', '-t', '0', name]);
+        } catch {
+          await new Promise(r => setTimeout(r, 500));
+        }
       }
     }
   });
