@@ -15,6 +15,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { UserSettingsStorage } from '@backstage/plugin-user-settings';
 import { signalApiRef } from '@backstage/plugin-signals-react';
+import { oidcAuthApiFactory } from './components/SignIn/oidcAuthApi';
 
 export const apis: AnyApiFactory[] = [
   createApiFactory({
@@ -34,4 +35,6 @@ export const apis: AnyApiFactory[] = [
     factory: deps => UserSettingsStorage.create(deps),
   }),
   ScmAuth.createDefaultApiFactory(),
+  // sign-in with any OpenID Connect issuer (auth.providers.oidc)
+  oidcAuthApiFactory,
 ];

@@ -14,10 +14,13 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
 
-// auth: guest sign-in on the embedded default, GitHub in production
+// auth: guest sign-in on the embedded default; GitHub or OIDC (Keycloak, Entra ID,
+// Okta, ...) in production. Each provider is active only where auth.providers.<id>
+// configures it; the frontend offers the configured ones (packages/app SignIn).
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
