@@ -3,7 +3,8 @@
 # http://localhost:7100 with the embedded default: data in $SLIPWAY_DATA/release-manager/
 # (a bare config repo config-repo.git, its clone config-repo/, artifacts/, release-manager.sqlite),
 # environments dev, staging, prod, bearer token $RELEASE_MANAGER_TOKEN (default
-# slipway-dev-token, for local development only). Then seeds the example services once.
+# slipway-dev-token, for local development only: hence `serve --dev`, without which the
+# server refuses to start with no token or the public one). Then seeds the example services once.
 RM_DIR="$SLIPWAY_DATA/release-manager"
 RM_LOG="$SLIPWAY_DATA/logs/release-manager.log"
 export RELEASE_MANAGER_TOKEN="${RELEASE_MANAGER_TOKEN:-slipway-dev-token}"
@@ -14,7 +15,7 @@ else
   (
     cd "$ROOT/packages/release-manager" &&
       RELEASE_MANAGER_DATA_DIR="$RM_DIR" RELEASE_MANAGER_PORT=7100 \
-        exec node bin/slipway-release-manager serve
+        exec node bin/slipway-release-manager serve --dev
   ) >>"$RM_LOG" 2>&1 &
   SLIPWAY_PIDS+=($!)
   wait_for_url http://localhost:7100/healthz 60 release-manager || return 1

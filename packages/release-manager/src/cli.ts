@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEV_TOKEN, loadConfig } from './config';
+import { DEV_TOKEN, loadConfig, ReleaseManagerConfig } from './config';
 import { serve } from './server';
 import { ReleaseManagerClient } from './client';
 import { ArtifactManifests, ArtifactSpec, Intent } from './http/types';
@@ -12,9 +12,12 @@ import { MANIFEST_FILE } from './names';
 const USAGE = `Usage: slipway-release-manager <command> [options]
 
 Commands:
-  serve [--config <file>]
+  serve [--config <file>] [--dev]
       Runs the HTTP server. Configuration: YAML file (--config or
       RELEASE_MANAGER_CONFIG) and RELEASE_MANAGER_* environment variables.
+      Refuses to start without a token (RELEASE_MANAGER_TOKEN or auth.token),
+      and with the public development token, unless --dev (local development
+      only: then the token defaults to ${DEV_TOKEN}).
   seed [--url <url>] [--token <token>]
       Fills an empty release manager with the example services' artifacts,
       releases, policies and rollout states. Does nothing when it already has
@@ -52,6 +55,33 @@ function readManifests(dir: string): ArtifactManifests {
 }
 
 /**
+ * Reads the configuration of `serve` from its arguments (`--config <file>`, `--dev`)
+ * and `env`.
+ * @returns the configuration, and warnings to log (development mode)
+ * @throws Error when the configuration is invalid or, without `--dev`, has no token
+ */
+export function serveConfig(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { config: ReleaseManagerConfig; warnings: string[] } {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, dev: { type: 'boolean' } },
+  });
+  const dev = values.dev === true;
+  const config = loadConfig({ file: values.config, env, dev });
+  const warnings: string[] = [];
+  if (dev) {
+    warnings.push(
+      config.auth.token === DEV_TOKEN
+        ? `development mode (--dev): using the public token '${DEV_TOKEN}'; never use --dev in production`
+        : 'development mode (--dev): never use --dev in production',
+    );
+  }
+  return { config, warnings };
+}
+
+/**
  * Runs the `slipway-release-manager` CLI with `argv` (without node and script).
  * @returns the exit code; `serve` resolves only when the server stops
  */
@@ -62,20 +92,14 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 1;
   }
   if (command === 'serve') {
-    const { values } = parseArgs({
-      args: rest,
-      options: { config: { type: 'string' } },
-    });
-    const config = loadConfig({ file: values.config });
+    const { config, warnings } = serveConfig(rest);
     const logger = {
       info: (m: string) => console.log(`${new Date().toISOString()} info ${m}`),
       error: (m: string) =>
         console.error(`${new Date().toISOString()} error ${m}`),
     };
-    if (config.auth.token === DEV_TOKEN) {
-      logger.info(
-        `using the local development token '${DEV_TOKEN}'; set RELEASE_MANAGER_TOKEN in production`,
-      );
+    for (const w of warnings) {
+      console.error(`${new Date().toISOString()} warn ${w}`);
     }
     const running = await serve(config, logger);
     const stop = async () => {

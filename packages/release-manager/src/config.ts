@@ -5,8 +5,21 @@ import { z } from 'zod';
 import { DNS1123_LABEL } from './names';
 import type { S3ArtifactStoreConfig } from './artifacts/S3ArtifactStore';
 
-/** The token the embedded default (`scripts/start`) uses when none is configured. For local development only. */
+/**
+ * The public token of local development (`scripts/start` runs `serve --dev`). Used only
+ * in development mode: without `--dev`, a server with no token, or with this one,
+ * refuses to start (see {@link resolveConfig}).
+ */
 export const DEV_TOKEN = 'slipway-dev-token';
+
+/** Options of {@link resolveConfig} and {@link loadConfig} that are not configuration keys. */
+export interface ResolveOptions {
+  /**
+   * Development mode (`serve --dev`): without a configured token the public
+   * {@link DEV_TOKEN} is used. Default false: a token is required.
+   */
+  dev?: boolean;
+}
 
 /** Environments, in promotion order, when none are configured. */
 export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'];
@@ -184,11 +197,13 @@ function parseRestrictions(value: string) {
  *
  * @throws Error naming the key when a value is invalid.
  */
-export function loadConfig(options: {
-  file?: string;
-  env?: NodeJS.ProcessEnv;
-  overrides?: ReleaseManagerConfigInput;
-}): ReleaseManagerConfig {
+export function loadConfig(
+  options: {
+    file?: string;
+    env?: NodeJS.ProcessEnv;
+    overrides?: ReleaseManagerConfigInput;
+  } & ResolveOptions,
+): ReleaseManagerConfig {
   const env = options.env ?? process.env;
   const file = options.file ?? env.RELEASE_MANAGER_CONFIG;
   let fromFile: unknown = {};
@@ -253,7 +268,7 @@ export function loadConfig(options: {
       }`,
     );
   }
-  return resolveConfig(parsed.data);
+  return resolveConfig(parsed.data, { dev: options.dev });
 }
 
 /** Maps `postgres://…` to the `pg` client and anything else to a SQLite file path. */
@@ -267,9 +282,16 @@ export function databaseFromUrl(url: string): DatabaseConfig {
   };
 }
 
-/** Fills defaults into a partial configuration. */
+/**
+ * Fills defaults into a partial configuration.
+ *
+ * @throws Error when no `auth.token` is configured, or it is the public
+ *   {@link DEV_TOKEN} (likewise for the daemon and artifact tokens), unless
+ *   `options.dev`: an install that forgets its token must not be open.
+ */
 export function resolveConfig(
   input: ReleaseManagerConfigInput,
+  options: ResolveOptions = {},
 ): ReleaseManagerConfig {
   const dataDir = path.resolve(input.dataDir ?? '.data/release-manager');
   const token = input.auth?.token ?? DEV_TOKEN;
@@ -284,6 +306,20 @@ export function resolveConfig(
       throw new Error(
         `Invalid release manager config at 'globalBranchRestrictions': ${r.branchRegex} is not a regular expression`,
       );
+    }
+  }
+  if (!options.dev) {
+    if (!input.auth?.token) {
+      throw new Error(
+        "No release manager token configured: set RELEASE_MANAGER_TOKEN (or auth.token in the config file), or start with '--dev' for local development",
+      );
+    }
+    for (const key of ['token', 'daemonToken', 'artifactToken'] as const) {
+      if (input.auth?.[key] === DEV_TOKEN) {
+        throw new Error(
+          `auth.${key} is the public development token '${DEV_TOKEN}': configure a secret token, or start with '--dev' for local development`,
+        );
+      }
     }
   }
   return {

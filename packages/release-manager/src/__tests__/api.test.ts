@@ -407,7 +407,13 @@ describe('release manager HTTP API', () => {
           ...jane,
         });
       expect(second.status).toBe(201);
-      const dup = await rm
+      // Another branch into the same environment overwrites its policy, in its
+      // place (Lunar's SetAutoRelease); setting it back overwrites again.
+      const policyIds = async () =>
+        (
+          await rm.http().get('/policies?service=svc-restrict').set(auth)
+        ).body.autoReleases.map((p: any) => p.id);
+      const overwrite = await rm
         .http()
         .patch('/policies/auto-release')
         .set(auth)
@@ -417,8 +423,42 @@ describe('release manager HTTP API', () => {
           environment: 'dev',
           ...jane,
         });
-      expect(dup.status).toBe(400);
-      expect(dup.body.message).toContain('already auto-releases');
+      expect(overwrite.status).toBe(201);
+      expect(overwrite.body).toEqual({
+        id: 'auto-release-other-dev',
+        service: 'svc-restrict',
+        branch: 'other',
+        environment: 'dev',
+      });
+      expect(await policyIds()).toEqual([
+        'auto-release-main-staging',
+        'auto-release-other-dev',
+      ]);
+      expect(subjects(rm)[0]).toBe(
+        '[policies/svc-restrict] apply auto-release of other to dev',
+      );
+      const feed = await rm
+        .http()
+        .get('/events?service=svc-restrict&limit=1')
+        .set(auth);
+      expect(feed.body.events[0].message).toContain(
+        'replacing auto-release-main2-dev',
+      );
+      const back = await rm
+        .http()
+        .patch('/policies/auto-release')
+        .set(auth)
+        .send({
+          service: 'svc-restrict',
+          branch: 'main2',
+          environment: 'dev',
+          ...jane,
+        });
+      expect(back.status).toBe(201);
+      expect(await policyIds()).toEqual([
+        'auto-release-main-staging',
+        'auto-release-main2-dev',
+      ]);
       // A restriction the auto-release policy breaks is refused.
       const breaks = await rm
         .http()

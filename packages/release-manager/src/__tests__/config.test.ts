@@ -4,8 +4,8 @@ import { loadConfig, DEV_TOKEN } from '../config';
 import { tmpDir } from '../__testUtils__/helpers';
 
 describe('loadConfig', () => {
-  it('defaults to the embedded setup', () => {
-    const c = loadConfig({ env: {} });
+  it('defaults to the embedded setup in development mode', () => {
+    const c = loadConfig({ env: {}, dev: true });
     expect(c.port).toBe(7100);
     expect(c.auth).toEqual({
       token: DEV_TOKEN,
@@ -86,5 +86,28 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ file: path.join(dir, 'x.yaml'), env: {} }),
     ).toThrow(/prot/);
+  });
+
+  it('refuses to run without a token, or with the public one, unless in development mode', () => {
+    expect(() => loadConfig({ env: {} })).toThrow(/No release manager token/);
+    expect(() =>
+      loadConfig({ env: { RELEASE_MANAGER_TOKEN: DEV_TOKEN } }),
+    ).toThrow(/public development token/);
+    expect(() =>
+      loadConfig({
+        env: {
+          RELEASE_MANAGER_TOKEN: 'secret',
+          RELEASE_MANAGER_DAEMON_TOKEN: DEV_TOKEN,
+        },
+      }),
+    ).toThrow(/auth\.daemonToken/);
+    expect(loadConfig({ env: { RELEASE_MANAGER_TOKEN: 'secret' } }).auth).toEqual(
+      { token: 'secret', daemonToken: 'secret', artifactToken: 'secret' },
+    );
+    // Development mode keeps a configured token.
+    expect(
+      loadConfig({ env: { RELEASE_MANAGER_TOKEN: 'secret' }, dev: true }).auth
+        .token,
+    ).toBe('secret');
   });
 });

@@ -761,7 +761,11 @@ export class ReleaseManager {
     };
   }
 
-  /** `PATCH /policies/auto-release`. Refuses (400) a branch a restriction forbids, or a second branch into one environment. */
+  /**
+   * `PATCH /policies/auto-release`. Refuses (400) a branch a restriction forbids. An
+   * auto-release policy already set for the environment is overwritten (Lunar's
+   * `SetAutoRelease`), so an environment auto-releases one branch at most.
+   */
   async applyAutoRelease(input: {
     service: string;
     branch: string;
@@ -773,7 +777,7 @@ export class ReleaseManager {
       /[^A-Za-z0-9._-]+/g,
       '-',
     )}-${environment}`;
-    await this.repo.write(async ctx => {
+    const { result: replaced } = await this.repo.write(async ctx => {
       const p = await this.readPolicies(service, ctx);
       for (const r of [...this.globalRestrictions(), ...p.branchRestrictions]) {
         if (
@@ -785,22 +789,22 @@ export class ReleaseManager {
           );
         }
       }
-      const other = p.autoReleases.find(
-        a => a.environment === environment && a.branch !== branch,
-      );
-      if (other) {
-        throw new InputError(
-          `auto-release of branch '${branch}' to ${environment} conflicts with policy '${other.id}': ${environment} already auto-releases branch '${other.branch}'; delete it first`,
-        );
+      if (p.autoReleases.some(a => a.id === id)) {
+        return { result: undefined as string | undefined };
       }
-      if (p.autoReleases.some(a => a.id === id)) return { result: undefined };
-      p.autoReleases.push({ id, branch, environment });
+      // As Lunar's SetAutoRelease: one auto-release per environment; a new one for
+      // the same environment overwrites the old one (in its place).
+      const policy = { id, branch, environment };
+      const same = p.autoReleases.findIndex(a => a.environment === environment);
+      const old = same >= 0 ? p.autoReleases[same].id : undefined;
+      if (same >= 0) p.autoReleases[same] = policy;
+      else p.autoReleases.push(policy);
       await ctx.writeFile(
         `policies/${service}.json`,
         `${JSON.stringify(p, null, 2)}\n`,
       );
       return {
-        result: undefined,
+        result: old,
         commit: {
           author: actor,
           paths: [`policies/${service}.json`],
@@ -819,8 +823,10 @@ export class ReleaseManager {
       environment,
       actorName: actor.name,
       actorEmail: actor.email,
-      message: `${actor.name} set auto-release of ${service} branch ${branch} to ${environment}`,
-      data: { action: 'apply', policy: 'auto-release', id, branch },
+      message: `${actor.name} set auto-release of ${service} branch ${branch} to ${environment}${
+        replaced ? ` (replacing ${replaced})` : ''
+      }`,
+      data: { action: 'apply', policy: 'auto-release', id, branch, replaced },
     });
     return { id, service, branch, environment };
   }
