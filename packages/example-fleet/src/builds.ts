@@ -108,11 +108,19 @@ export function buildsOf(s: ExampleService): ServiceBuilds {
     p.behaviour,
   );
   const autoReleased = p.autoReleaseMainToDev
-    ? build(s, 'main', 5, 0.1, MESSAGES[(5 + s.name.length) % MESSAGES.length], p.behaviour)
+    ? build(
+        s,
+        'main',
+        5,
+        0.1,
+        MESSAGES[(5 + s.name.length) % MESSAGES.length],
+        p.behaviour,
+      )
     : undefined;
   let bad: Build | undefined;
   if (p.bad) {
-    const n = p.bad.branch === 'main' ? (autoReleased ? 6 : 5) : 1;
+    let n = 1;
+    if (p.bad.branch === 'main') n = autoReleased ? 6 : 5;
     bad = build(
       s,
       p.bad.branch,
@@ -145,7 +153,11 @@ export function artifactSpec(
   const runId = 7_000_000 + (parseInt(b.appSha.slice(0, 6), 16) % 1_000_000);
   const repo = `https://github.com/slipway-dev/${s.name}`;
   const tag = b.appSha.slice(0, 10);
-  const image = { image: `${IMAGE_REPOSITORY}/${s.name}`, tag, dockerVersion: 'podman 4.3.1' };
+  const image = {
+    image: `${IMAGE_REPOSITORY}/${s.name}`,
+    tag,
+    dockerVersion: 'podman 4.3.1',
+  };
   return {
     id: b.id,
     service: s.name,
@@ -184,7 +196,11 @@ export function artifactSpec(
         name: 'Test',
         data: {
           url: `${repo}/actions/runs/${runId}#tests`,
-          results: { passed: 180 + ((b.n * 7) % 60), failed: 0, skipped: b.n % 4 },
+          results: {
+            passed: 180 + ((b.n * 7) % 60),
+            failed: 0,
+            skipped: b.n % 4,
+          },
         },
       },
       { id: 'push', name: 'Push', data: image },
@@ -193,7 +209,10 @@ export function artifactSpec(
         name: 'Security Scan Code',
         data: {
           snykVersion: '1.1293.1',
-          url: `https://app.snyk.io/org/slipway/project/${sha(s.name).slice(0, 8)}`,
+          url: `https://app.snyk.io/org/slipway/project/${sha(s.name).slice(
+            0,
+            8,
+          )}`,
           language: s.language,
           vulnerabilities: {
             high: b.n % 3 === 0 ? 1 : 0,
@@ -207,7 +226,9 @@ export function artifactSpec(
         name: 'Security Scan Docker',
         data: {
           snykVersion: '1.1293.1',
-          url: `https://app.snyk.io/org/slipway/project/${sha(`${s.name}-docker`).slice(0, 8)}`,
+          url: `https://app.snyk.io/org/slipway/project/${sha(
+            `${s.name}-docker`,
+          ).slice(0, 8)}`,
           baseImage: 'scratch',
           tag,
           vulnerabilities: { high: 0, medium: 0, low: 0 },

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { REPO_DIR } from './paths';
 
 /** A person of a team, from a catalog `User` entity (`spec.profile`). */
 export interface TeamMember {
@@ -46,7 +47,10 @@ const userSchema = z.object({
   metadata: z.object({ name: z.string() }),
   spec: z.object({
     profile: z
-      .object({ displayName: z.string().optional(), email: z.string().optional() })
+      .object({
+        displayName: z.string().optional(),
+        email: z.string().optional(),
+      })
       .optional(),
     memberOf: z.array(z.string()).optional(),
   }),
@@ -122,4 +126,4 @@ export function readExampleServices(examplesDir: string): ExampleService[] {
 }
 
 /** The repository's `examples/` folder (this package lives in `packages/example-fleet`). */
-export const DEFAULT_EXAMPLES_DIR = path.resolve(__dirname, '../../../examples');
+export const DEFAULT_EXAMPLES_DIR = path.join(REPO_DIR, 'examples');

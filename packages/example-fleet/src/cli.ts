@@ -9,6 +9,7 @@ import { startLoad } from './load';
 import { FleetReleaseManager } from './releaseManager';
 import { up } from './up';
 import { fleetArtifacts } from './fleet';
+import { REPO_DIR } from './paths';
 
 const DEV_TOKEN = 'slipway-dev-token';
 
@@ -34,7 +35,7 @@ RELEASE_MANAGER_TOKEN or ${DEV_TOKEN}; $SLIPWAY_DATA to .data at the repository 
 `;
 
 function dataDir(): string {
-  return process.env.SLIPWAY_DATA ?? path.resolve(__dirname, '../../../.data');
+  return process.env.SLIPWAY_DATA ?? path.join(REPO_DIR, '.data');
 }
 
 const log = (m: string) => console.log(`${new Date().toISOString()} ${m}`);
@@ -66,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
     const images = services().flatMap(s => buildsOf(s).all.map(b => b.image));
     const res = await ensureImages({
       images,
-      buildDir: values['build-dir'] ?? path.join(dataDir(), 'example-fleet', 'build'),
+      buildDir:
+        values['build-dir'] ?? path.join(dataDir(), 'example-fleet', 'build'),
       containersConf: process.env.CONTAINERS_CONF,
       log,
     });
@@ -79,7 +81,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'up') {
     const releaseManager = new FleetReleaseManager({
-      baseUrl: values.url ?? process.env.RELEASE_MANAGER_URL ?? 'http://localhost:7100',
+      baseUrl:
+        values.url ??
+        process.env.RELEASE_MANAGER_URL ??
+        'http://localhost:7100',
       token: values.token ?? process.env.RELEASE_MANAGER_TOKEN ?? DEV_TOKEN,
     });
     const list = services();
@@ -88,13 +93,20 @@ export async function main(argv: string[]): Promise<number> {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(
       out,
-      `${JSON.stringify({ updatedAt: new Date().toISOString(), services: results }, null, 2)}\n`,
+      `${JSON.stringify(
+        { updatedAt: new Date().toISOString(), services: results },
+        null,
+        2,
+      )}\n`,
     );
     const seeded = results.filter(r => r.seededHistory).length;
     log(
       `up: ${results.length} services (${seeded} with history seeded now, ${
         results.length - seeded
-      } resumed), ${results.reduce((n, r) => n + r.releases, 0)} releases; see ${out}`,
+      } resumed), ${results.reduce(
+        (n, r) => n + r.releases,
+        0,
+      )} releases; see ${out}`,
     );
     return 0;
   }
@@ -103,13 +115,16 @@ export async function main(argv: string[]): Promise<number> {
     if (values.rps) {
       const [a, b] = values.rps.split(',').map(Number);
       if (!(a > 0) || !(b >= a)) {
-        console.error('--rps must be <min>,<max> requests per second, e.g. 2,5');
+        console.error(
+          '--rps must be <min>,<max> requests per second, e.g. 2,5',
+        );
         return 1;
       }
       rps = [a, b];
     }
     const targetsFile =
-      values.targets ?? path.join(dataDir(), 'local-cluster', 'file_sd', 'pods.json');
+      values.targets ??
+      path.join(dataDir(), 'local-cluster', 'file_sd', 'pods.json');
     log(`load: targets from ${targetsFile}`);
     const running = startLoad({ targetsFile, rps, log });
     await new Promise<void>(resolve => {

@@ -27,8 +27,16 @@ export function run(
       },
       (error, stdout, stderr) => {
         if (error) {
-          const detail = String(stderr || error.message).trim().split('\n').slice(-5).join('\n');
-          reject(new Error(`${file} ${args.slice(0, 3).join(' ')} failed: ${detail}`));
+          const detail = String(stderr || error.message)
+            .trim()
+            .split('\n')
+            .slice(-5)
+            .join('\n');
+          reject(
+            new Error(
+              `${file} ${args.slice(0, 3).join(' ')} failed: ${detail}`,
+            ),
+          );
           return;
         }
         resolve({ stdout: String(stdout), stderr: String(stderr) });

@@ -50,14 +50,22 @@ export async function ensureImages(
   const log = options.log ?? (() => {});
   const env = {
     ...process.env,
-    ...(options.containersConf ? { CONTAINERS_CONF: options.containersConf } : {}),
+    ...(options.containersConf
+      ? { CONTAINERS_CONF: options.containersConf }
+      : {}),
   };
   const hash = workloadSourceHash();
   const base = `${IMAGE_REPOSITORY}/example-workload:${hash}`;
   const list = async () => {
     const { stdout } = await run(
       podman,
-      ['images', '--format', 'json', '--filter', `reference=${IMAGE_REPOSITORY}/*`],
+      [
+        'images',
+        '--format',
+        'json',
+        '--filter',
+        `reference=${IMAGE_REPOSITORY}/*`,
+      ],
       { env },
     );
     const ids = new Map<string, string>();
@@ -74,7 +82,10 @@ export async function ensureImages(
     fs.mkdirSync(context, { recursive: true });
     fs.copyFileSync(bin, path.join(context, 'workload'));
     fs.chmodSync(path.join(context, 'workload'), 0o755);
-    fs.copyFileSync(path.join(WORKLOAD_DIR, 'Containerfile'), path.join(context, 'Containerfile'));
+    fs.copyFileSync(
+      path.join(WORKLOAD_DIR, 'Containerfile'),
+      path.join(context, 'Containerfile'),
+    );
     log(`building ${base}`);
     await run(
       podman,
@@ -98,7 +109,9 @@ export async function ensureImages(
   }
   const baseId = ids.get(base);
   if (!baseId) throw new Error(`podman build did not produce ${base}`);
-  const missing = [...new Set(options.images)].filter(r => ids.get(r) !== baseId);
+  const missing = [...new Set(options.images)].filter(
+    r => ids.get(r) !== baseId,
+  );
   for (let i = 0; i < missing.length; i += 50) {
     await run(podman, ['tag', base, ...missing.slice(i, i + 50)], { env });
   }

@@ -11,7 +11,13 @@ export { PROFILES, DEFAULT_PROFILE, profileOf } from './profiles';
 export type { Behaviour, BadBuild, BadKind, ServiceProfile } from './profiles';
 export { buildsOf, artifactSpec, IMAGE_REPOSITORY } from './builds';
 export type { Build, ServiceBuilds } from './builds';
-export { manifestsFor, deployment, workloadEnv, CONTAINER_PORT, READINESS_PATH } from './manifests';
+export {
+  manifestsFor,
+  deployment,
+  workloadEnv,
+  CONTAINER_PORT,
+  READINESS_PATH,
+} from './manifests';
 export { FleetReleaseManager } from './releaseManager';
 export type { ReleaseManagerTarget } from './releaseManager';
 export { up, currentBuilds, FLEET_ENVIRONMENTS } from './up';

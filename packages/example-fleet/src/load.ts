@@ -77,7 +77,11 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const [minRps, maxRps] = options.rps ?? [2, 5];
   const timeoutMs = options.timeoutMs ?? 5000;
   const log = options.log ?? (() => {});
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 4, maxFreeSockets: 2 });
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: 4,
+    maxFreeSockets: 2,
+  });
   const groups = new Map<string, Group>();
   let stopped = false;
 
@@ -108,7 +112,10 @@ export function startLoad(options: LoadOptions): RunningLoad {
         headers: {
           'user-agent': 'slipway-example-fleet-load/1',
           ...(body
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+            ? {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+              }
             : {}),
         },
       },
@@ -182,7 +189,14 @@ export function startLoad(options: LoadOptions): RunningLoad {
           pods: [],
           next: 0,
           inFlight: 0,
-          stats: { sent: 0, ok: 0, clientErrors: 0, serverErrors: 0, failed: 0, skipped: 0 },
+          stats: {
+            sent: 0,
+            ok: 0,
+            clientErrors: 0,
+            serverErrors: 0,
+            failed: 0,
+            skipped: 0,
+          },
         };
         groups.set(key, g);
         if (!stopped) schedule(g);
@@ -208,13 +222,20 @@ export function startLoad(options: LoadOptions): RunningLoad {
       const f = g.stats.failed - (before?.failed ?? 0);
       sent += d;
       errors += e + f;
-      if (e + f > 0 || !g.pods.length) parts.push(`${key}: ${d} sent, ${e} 5xx, ${f} failed, ${g.pods.length} ready pods`);
+      if (e + f > 0 || !g.pods.length)
+        parts.push(
+          `${key}: ${d} sent, ${e} 5xx, ${f} failed, ${g.pods.length} ready pods`,
+        );
     }
     last = new Map([...groups].map(([k, g]) => [k, { ...g.stats }]));
     log(
-      `load: ${groups.size} services×environments, ${sent} requests in the last ${Math.round(
+      `load: ${
+        groups.size
+      } services×environments, ${sent} requests in the last ${Math.round(
         (options.statsMs ?? 60_000) / 1000,
-      )}s, ${errors} failed or 5xx${parts.length ? `; ${parts.join('; ')}` : ''}`,
+      )}s, ${errors} failed or 5xx${
+        parts.length ? `; ${parts.join('; ')}` : ''
+      }`,
     );
   }, options.statsMs ?? 60_000);
   statsTimer.unref();
@@ -223,7 +244,9 @@ export function startLoad(options: LoadOptions): RunningLoad {
     stats: () =>
       Object.fromEntries([...groups].map(([k, g]) => [k, { ...g.stats }])),
     pods: () =>
-      Object.fromEntries([...groups].map(([k, g]) => [k, g.pods.map(p => p.address)])),
+      Object.fromEntries(
+        [...groups].map(([k, g]) => [k, g.pods.map(p => p.address)]),
+      ),
     refresh: () => {
       refreshing = refreshing.then(refresh);
       return refreshing;

@@ -89,7 +89,11 @@ export function deployment(
               image: b.image,
               imagePullPolicy: 'IfNotPresent',
               ports: [
-                { name: 'http', containerPort: CONTAINER_PORT, protocol: 'TCP' },
+                {
+                  name: 'http',
+                  containerPort: CONTAINER_PORT,
+                  protocol: 'TCP',
+                },
               ],
               env: workloadEnv(s, b, environment),
               readinessProbe: {

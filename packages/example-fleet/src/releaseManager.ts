@@ -72,7 +72,9 @@ export class FleetReleaseManager {
   }
 
   /** `GET /status`, or `undefined` when the release manager does not know the service (404). */
-  async statusOrUndefined(service: string): Promise<StatusResponse | undefined> {
+  async statusOrUndefined(
+    service: string,
+  ): Promise<StatusResponse | undefined> {
     try {
       return await this.client.status(service);
     } catch (error) {

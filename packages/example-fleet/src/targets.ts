@@ -45,7 +45,9 @@ export function readPodTargets(file: string): PodTarget[] {
   }
   const parsed = fileSdSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new Error(`${file} is not a Prometheus file_sd list: ${parsed.error.message}`);
+    throw new Error(
+      `${file} is not a Prometheus file_sd list: ${parsed.error.message}`,
+    );
   }
   const out: PodTarget[] = [];
   for (const group of parsed.data) {

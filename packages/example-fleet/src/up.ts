@@ -33,7 +33,10 @@ export interface ServiceUpResult {
 }
 
 /** The artifact each environment runs once the history is in (what `up` converges to). */
-export function currentBuilds(b: ServiceBuilds, service: string): Record<string, Build> {
+export function currentBuilds(
+  b: ServiceBuilds,
+  service: string,
+): Record<string, Build> {
   const p = profileOf(service);
   const dev = b.autoReleased ?? (p.featureInDev ? b.feature : b.main[3]);
   const prod = service === 'ledger' ? b.main[1] : b.main[2];
@@ -84,7 +87,9 @@ export async function up(options: UpOptions): Promise<ServiceUpResult[]> {
         });
         known.add(b.id);
         result.uploaded.push(b.id);
-        result.releases += (res.autoReleases ?? []).filter(r => r.commit).length;
+        result.releases += (res.autoReleases ?? []).filter(
+          r => r.commit,
+        ).length;
       };
       const release = async (
         environment: string,
@@ -116,7 +121,11 @@ export async function up(options: UpOptions): Promise<ServiceUpResult[]> {
           await promote(prod, staging, i);
         }
         if (s.name === 'ledger') {
-          await release(prod, { intent: { type: 'Rollback', rollback: {} } }, 1);
+          await release(
+            prod,
+            { intent: { type: 'Rollback', rollback: {} } },
+            1,
+          );
         }
         await release(dev, { artifactId: builds.main[3].id }, 1);
         if (p.featureInDev) {

@@ -2,16 +2,21 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { run } from './exec';
+import { PACKAGE_DIR } from './paths';
 
 /** The Go sources of the demo workload (`packages/example-fleet/workload`). */
-export const WORKLOAD_DIR = path.resolve(__dirname, '../workload');
+export const WORKLOAD_DIR = path.join(PACKAGE_DIR, 'workload');
 
 /** Hash (12 hex) of the workload's sources and Containerfile: names the built binary and base image. */
 export function workloadSourceHash(dir = WORKLOAD_DIR): string {
   const h = createHash('sha256');
   for (const f of fs.readdirSync(dir).sort()) {
-    if (!/\.go$|^go\.mod$|^Containerfile$/.test(f) || f.endsWith('_test.go')) continue;
-    h.update(f).update('\0').update(fs.readFileSync(path.join(dir, f))).update('\0');
+    if (!/\.go$|^go\.mod$|^Containerfile$/.test(f) || f.endsWith('_test.go'))
+      continue;
+    h.update(f)
+      .update('\0')
+      .update(fs.readFileSync(path.join(dir, f)))
+      .update('\0');
   }
   return h.digest('hex').slice(0, 12);
 }
