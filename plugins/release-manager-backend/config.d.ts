@@ -4,26 +4,8 @@ export interface Config {
    * release-manager plugins present it.
    */
   releaseManager?: {
-    /**
-     * Base URL of the release manager's HTTP API, e.g. `http://localhost:7100` on the
-     * embedded default.
-     */
-    baseUrl: string;
-    /**
-     * Bearer token the release manager expects (its own `auth.token`); in production
-     * take it from an environment variable, e.g. `${RELEASE_MANAGER_TOKEN}`.
-     * @visibility secret
-     */
-    token?: string;
-    /**
-     * The environments, in release order (promotion goes from each to the next). The
-     * UI shows them in this order. Default: `[dev, staging, prod]`.
-     */
-    environments?: string[];
-    /**
-     * Timeout of each call to the release manager, in milliseconds. Default 10000.
-     */
-    timeoutMs?: number;
+    // baseUrl, token, environments and timeoutMs: see
+    // @slipway/plugin-release-manager-node's config.d.ts (read by releaseManagerServiceRef).
     /**
      * Link template for application commits. `{repo}` is the repository web URL from the
      * artifact (without `.git`), `{sha}` the full sha, `{shortSha}` its first 7

@@ -6,4 +6,3 @@
 export { releaseManagerPlugin as default } from './plugin';
 export { ReleaseNotifier, rolloutOutcome } from './notifier/ReleaseNotifier';
 export type { RolloutOutcome } from './notifier/ReleaseNotifier';
-export { mapReleaseManagerError } from './service/errors';

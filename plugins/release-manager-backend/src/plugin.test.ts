@@ -277,7 +277,9 @@ describe('release-manager backend plugin against a real release manager', () => 
       .set('authorization', asJane)
       .send({ environment: 'dev', artifactId: feature.id });
     expect(unknownTarget.status).toBe(400);
-    expect(unknownTarget.body.error.message).toMatch(/artifactId/);
+    expect(unknownTarget.body.error.message).toMatch(
+      new RegExp(`${feature.id}'?: it was never released there`),
+    );
   }, 60_000);
 
   it('edits policies, and a branch restriction refuses with a 400 naming the policy', async () => {

@@ -4,10 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import {
-  ReleaseManagerClient,
-  releaseManagerPermissions,
-} from '@slipway/plugin-release-manager-common';
+import { releaseManagerPermissions } from '@slipway/plugin-release-manager-common';
+import { releaseManagerServiceRef } from '@slipway/plugin-release-manager-node';
 import { readReleaseManagerConfig } from './config';
 import { ReleaseNotifier } from './notifier/ReleaseNotifier';
 import { createRouter } from './service/router';
@@ -15,7 +13,7 @@ import { createRouter } from './service/router';
 /**
  * The release-manager backend plugin (`/api/release-manager`): release state,
  * click-to-deploy, promote, rollback and policies of catalog entities, through the
- * release manager configured under `releaseManager` (see config.d.ts), and
+ * release manager of `releaseManagerServiceRef` (configured under `releaseManager`), and
  * notifications to owners when a release becomes ready or fails its rollout.
  */
 export const releaseManagerPlugin = createBackendPlugin({
@@ -34,14 +32,11 @@ export const releaseManagerPlugin = createBackendPlugin({
         database: coreServices.database,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        releaseManager: releaseManagerServiceRef,
       },
       async init(deps) {
         const config = readReleaseManagerConfig(deps.config);
-        const client = new ReleaseManagerClient({
-          baseUrl: config.baseUrl,
-          token: config.token,
-          timeoutMs: config.timeoutMs,
-        });
+        const client = deps.releaseManager;
         deps.permissionsRegistry.addPermissions(releaseManagerPermissions);
         deps.httpRouter.use(
           await createRouter({

@@ -3,14 +3,20 @@ import {
   ApplyBranchRestrictionPolicyRequest,
   ApplyBranchRestrictionPolicyResponse,
   ApplyPolicyResponse,
+  ArtifactUploadRequest,
+  ArtifactUploadResponse,
   DeletePolicyRequest,
   DeletePolicyResponse,
   DescribeArtifactResponse,
   DescribeReleaseResponse,
   EventsResponse,
   ListPoliciesResponse,
+  PromoteRequest,
+  PromoteResponse,
   ReleaseRequest,
   ReleaseResponse,
+  RollbackRequest,
+  RollbackResponse,
   StatusResponse,
 } from './types';
 
@@ -124,6 +130,35 @@ export class ReleaseManagerClient {
   /** `POST /release`: release an artifact (any intent: release, promote, rollback). */
   release(request: ReleaseRequest): Promise<ReleaseResponse> {
     return this.request('POST', '/release', request);
+  }
+
+  /**
+   * `POST /promote`: release to `environment` what runs in the environment before it.
+   * The release manager resolves the source environment and the artifact itself (a
+   * release with intent `Promote`) and answers with both.
+   */
+  promote(request: PromoteRequest): Promise<PromoteResponse> {
+    return this.request('POST', '/promote', request);
+  }
+
+  /**
+   * `POST /rollback`: roll `environment` back to the release before the running one, or
+   * to `artifactId` when given (it must have been released there). The release manager
+   * resolves the target itself (a release with intent `Rollback`) and answers with the
+   * artifact that ran before.
+   */
+  rollback(request: RollbackRequest): Promise<RollbackResponse> {
+    return this.request('POST', '/rollback', request);
+  }
+
+  /**
+   * `POST /artifacts/create`: upload an artifact spec with its manifests per environment
+   * (the CI route). Matching auto-release policies fire at once; the answer lists them.
+   */
+  createArtifact(
+    request: ArtifactUploadRequest,
+  ): Promise<ArtifactUploadResponse> {
+    return this.request('POST', '/artifacts/create', request);
   }
 
   /** `GET /policies?service=`: the service's auto-release and branch-restriction policies. */

@@ -1,10 +1,8 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
-  DEFAULT_ENVIRONMENTS,
   DNS1123_LABEL_RULE,
   isDnsLabel,
-  ReleaseManagerClient,
 } from '@slipway/plugin-release-manager-common';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -41,39 +39,6 @@ export function localGitBaseDir(config: Config): string {
   if (configured) return path.resolve(configured);
   if (process.env.SLIPWAY_DATA) return path.resolve(process.env.SLIPWAY_DATA, 'repos');
   return path.join(findRepoRoot(process.cwd()), '.data', 'repos');
-}
-
-/** Release-manager connection, read from the suite's `releaseManager` config key. */
-export type ReleaseManagerSettings = {
-  /** Base URL, e.g. `http://localhost:7100`. */
-  baseUrl: string;
-  /** Bearer token. */
-  token?: string;
-  /** Environments in promotion order, e.g. `['dev', 'staging', 'prod']`. */
-  environments: string[];
-  /** Timeout of each call, in milliseconds. */
-  timeoutMs: number;
-};
-
-/** Reads `releaseManager.baseUrl`, `.token`, `.environments` and `.timeoutMs`. */
-export function releaseManagerSettings(config: Config): ReleaseManagerSettings {
-  return {
-    baseUrl: config.getOptionalString('releaseManager.baseUrl') ?? 'http://localhost:7100',
-    token: config.getOptionalString('releaseManager.token'),
-    environments: config.getOptionalStringArray('releaseManager.environments') ?? [
-      ...DEFAULT_ENVIRONMENTS,
-    ],
-    timeoutMs: config.getOptionalNumber('releaseManager.timeoutMs') ?? 10000,
-  };
-}
-
-/** The typed release-manager client of `@slipway/plugin-release-manager-common`. */
-export function releaseManagerClient(settings: ReleaseManagerSettings): ReleaseManagerClient {
-  return new ReleaseManagerClient({
-    baseUrl: settings.baseUrl,
-    token: settings.token,
-    timeoutMs: settings.timeoutMs,
-  });
 }
 
 /** The user running the template, as release committer (name and email). */

@@ -1,6 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogLocationsExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { releaseManagerServiceRef } from '@slipway/plugin-release-manager-node';
 import { createGrafanaDashboardAction } from './actions/grafanaDashboard';
 import { createPublishLocalGitAction } from './actions/localGit';
 import { createNameAvailableAction } from './actions/nameAvailable';
@@ -28,16 +29,17 @@ export const scaffolderModuleSlipway = createBackendModule({
         scaffolderActions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
+        releaseManager: releaseManagerServiceRef,
       },
-      async init({ scaffolderActions, config, catalog }) {
+      async init({ scaffolderActions, config, catalog, releaseManager }) {
         scaffolderActions.addActions(
           createNameAvailableAction({ catalog }),
           createPublishLocalGitAction({ config, catalog }),
           createRegisterFileAction({ catalog }),
           createGrafanaDashboardAction({ config }),
-          createArtifactAction({ config }),
-          createPolicyApplyAction({ config }),
-          createReleaseAction({ config }),
+          createArtifactAction({ config, releaseManager }),
+          createPolicyApplyAction({ config, releaseManager }),
+          createReleaseAction({ config, releaseManager }),
         );
       },
     });

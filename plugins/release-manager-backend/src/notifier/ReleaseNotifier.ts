@@ -4,9 +4,9 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   RELEASE_MANAGER_SERVICE_ANNOTATION,
-  ReleaseManagerClient,
   ReleaseManagerEvent,
 } from '@slipway/plugin-release-manager-common';
+import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
 import { Knex } from 'knex';
 
 const TABLE = 'release_manager_notifier_cursor';
@@ -72,7 +72,8 @@ export function rolloutOutcome(
 
 /** What {@link ReleaseNotifier} needs. */
 export type ReleaseNotifierOptions = {
-  client: ReleaseManagerClient;
+  /** The release manager (its events feed and status). */
+  client: Pick<ReleaseManagerService, 'events' | 'status'>;
   catalog: CatalogService;
   auth: AuthService;
   notifications: NotificationService;

@@ -22,8 +22,6 @@ import {
   EntityReleaseStatus,
   getReleaseManagerNamespace,
   getReleaseManagerService,
-  previousEnvironment,
-  ReleaseManagerClient,
   releaseManagerPolicyUpdatePermission,
   releaseManagerReleaseCreatePermission,
   releaseManagerReleaseReadPermission,
@@ -36,9 +34,9 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
 import { ReleaseManagerPluginConfig } from '../config';
 import { lookupCommitter } from './committer';
-import { callReleaseManager } from './errors';
 
 /** What {@link createRouter} needs. */
 export type RouterOptions = {
@@ -48,7 +46,8 @@ export type RouterOptions = {
   catalog: CatalogService;
   logger: LoggerService;
   config: ReleaseManagerPluginConfig;
-  client: ReleaseManagerClient;
+  /** The release manager; its errors arrive as Backstage errors (see `mapReleaseManagerError`). */
+  client: ReleaseManagerService;
 };
 
 const name = z
@@ -92,8 +91,9 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, auth, permissions, catalog, config, client, logger } =
     options;
-  const environment = z.enum(config.environments as [string, ...string[]], {
-    error: () => `must be one of ${config.environments.join(', ')}`,
+  const environments = [...client.connection.environments];
+  const environment = z.enum(environments as [string, ...string[]], {
+    error: () => `must be one of ${environments.join(', ')}`,
   });
 
   const router = Router();
@@ -111,7 +111,8 @@ export async function createRouter(
     );
     const entityRef = stringifyEntityRef(params);
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`no entity ${entityRef} in the catalog`);
+    if (!entity)
+      throw new NotFoundError(`no entity ${entityRef} in the catalog`);
     const service = getReleaseManagerService(entity);
     if (!service) {
       throw new NotFoundError(
@@ -150,14 +151,14 @@ export async function createRouter(
       req,
       releaseManagerReleaseReadPermission,
     );
-    const status = await callReleaseManager(() => client.status(service));
+    const status = await client.status(service);
     const byName = new Map(
       (status.environments ?? []).map(env => [env.name, env]),
     );
     const body: EntityReleaseStatus = {
       service,
       namespace: getReleaseManagerNamespace(entity),
-      environments: config.environments.map(envName => {
+      environments: environments.map(envName => {
         const env = byName.get(envName) ??
           (status as unknown as Record<string, any>)[envName] ?? {
             name: envName,
@@ -178,15 +179,16 @@ export async function createRouter(
   router.get(`${entityPath}/artifacts`, async (req, res) => {
     const { service } = await resolve(req, releaseManagerReleaseReadPermission);
     const query = parse(
-      z.object({ count: count.optional(), branch: z.string().max(255).optional() }),
+      z.object({
+        count: count.optional(),
+        branch: z.string().max(255).optional(),
+      }),
       req.query,
     );
-    const answer = await callReleaseManager(() =>
-      client.describeArtifacts(service, {
-        count: query.count ?? 10,
-        branch: query.branch,
-      }),
-    );
+    const answer = await client.describeArtifacts(service, {
+      count: query.count ?? 10,
+      branch: query.branch,
+    });
     const body: EntityArtifacts = {
       service,
       artifacts: (answer.artifacts ?? []).map(withLinks),
@@ -198,8 +200,10 @@ export async function createRouter(
     const { service } = await resolve(req, releaseManagerReleaseReadPermission);
     const env = parse(environment, req.params.environment);
     const query = parse(z.object({ count: count.optional() }), req.query);
-    const answer = await callReleaseManager(() =>
-      client.describeReleases(service, env, query.count ?? 10),
+    const answer = await client.describeReleases(
+      service,
+      env,
+      query.count ?? 10,
     );
     const body: EntityReleaseHistory = {
       service,
@@ -214,7 +218,7 @@ export async function createRouter(
 
   router.get(`${entityPath}/policies`, async (req, res) => {
     const { service } = await resolve(req, releaseManagerReleaseReadPermission);
-    const answer = await callReleaseManager(() => client.listPolicies(service));
+    const answer = await client.listPolicies(service);
     const body: EntityPolicies = {
       service,
       autoReleases: answer.autoReleases ?? [],
@@ -230,16 +234,14 @@ export async function createRouter(
     );
     const body = parse(z.object({ environment, artifactId }), req.body);
     const committer = await committerOf(credentials);
-    const answer = await callReleaseManager(() =>
-      client.release({
-        service,
-        environment: body.environment,
-        artifactId: body.artifactId,
-        committerName: committer.name,
-        committerEmail: committer.email,
-        intent: { type: 'ReleaseArtifact' },
-      }),
-    );
+    const answer = await client.release({
+      service,
+      environment: body.environment,
+      artifactId: body.artifactId,
+      committerName: committer.name,
+      committerEmail: committer.email,
+      intent: { type: 'ReleaseArtifact' },
+    });
     logger.info(
       `${committer.email} released ${body.artifactId} of ${entityRef} to ${body.environment}`,
     );
@@ -253,36 +255,26 @@ export async function createRouter(
       releaseManagerReleaseCreatePermission,
     );
     const body = parse(z.object({ environment }), req.body);
-    const from = previousEnvironment(config.environments, body.environment);
-    if (!from) {
-      throw new InputError(
-        `environment: ${body.environment} is the first environment; there is nothing to promote from`,
-      );
-    }
-    const status = await callReleaseManager(() => client.status(service));
-    const source =
-      status.environments?.find(e => e.name === from) ??
-      (status as unknown as Record<string, any>)[from];
-    if (!source?.tag) {
-      throw new InputError(
-        `environment: nothing runs in ${from}, so there is nothing to promote to ${body.environment}`,
-      );
-    }
     const committer = await committerOf(credentials);
-    const answer = await callReleaseManager(() =>
-      client.release({
-        service,
-        environment: body.environment,
-        artifactId: source.tag,
-        committerName: committer.name,
-        committerEmail: committer.email,
-        intent: { type: 'Promote', promote: { fromEnvironment: from } },
-      }),
-    );
+    // The release manager resolves the source environment and its artifact (intent Promote).
+    const answer = await client.promote({
+      service,
+      environment: body.environment,
+      committerName: committer.name,
+      committerEmail: committer.email,
+    });
     logger.info(
-      `${committer.email} promoted ${source.tag} of ${entityRef} from ${from} to ${body.environment}`,
+      `${committer.email} promoted ${answer.tag} of ${entityRef} from ${answer.fromEnvironment} to ${body.environment}`,
     );
-    const result: EntityReleaseResult = { ...answer, fromEnvironment: from };
+    const result: EntityReleaseResult = {
+      service,
+      releaseId: answer.tag,
+      tag: answer.tag,
+      status: answer.status,
+      toEnvironment: answer.toEnvironment,
+      commit: answer.commit,
+      fromEnvironment: answer.fromEnvironment,
+    };
     res.json(result);
   });
 
@@ -295,54 +287,27 @@ export async function createRouter(
       z.object({ environment, artifactId: artifactId.optional() }),
       req.body,
     );
-    const history = await callReleaseManager(() =>
-      client.describeReleases(service, body.environment, 50),
-    );
-    const releases = history.releases ?? [];
-    const current = releases[0]?.artifact.id;
-    if (!current) {
-      throw new InputError(
-        `environment: nothing has been released to ${body.environment}, so there is nothing to roll back`,
-      );
-    }
-    let target: string | undefined;
-    if (body.artifactId) {
-      if (body.artifactId === current) {
-        throw new InputError(
-          `artifactId: ${body.artifactId} already runs in ${body.environment}`,
-        );
-      }
-      if (!releases.some(r => r.artifact.id === body.artifactId)) {
-        throw new InputError(
-          `artifactId: ${body.artifactId} was not among the last ${releases.length} releases to ${body.environment}`,
-        );
-      }
-      target = body.artifactId;
-    } else {
-      target = releases.find(r => r.artifact.id !== current)?.artifact.id;
-      if (!target) {
-        throw new InputError(
-          `environment: ${body.environment} has no earlier release to roll back to`,
-        );
-      }
-    }
     const committer = await committerOf(credentials);
-    const answer = await callReleaseManager(() =>
-      client.release({
-        service,
-        environment: body.environment,
-        artifactId: target!,
-        committerName: committer.name,
-        committerEmail: committer.email,
-        intent: { type: 'Rollback', rollback: { previousArtifactId: current } },
-      }),
-    );
+    // The release manager resolves the target (the release before the running one, or
+    // the chosen one if it ran there) and the artifact it replaces (intent Rollback).
+    const answer = await client.rollback({
+      service,
+      environment: body.environment,
+      artifactId: body.artifactId,
+      committerName: committer.name,
+      committerEmail: committer.email,
+    });
     logger.info(
-      `${committer.email} rolled back ${entityRef} in ${body.environment} from ${current} to ${target}`,
+      `${committer.email} rolled back ${entityRef} in ${body.environment} from ${answer.previousArtifactId} to ${answer.newArtifactId}`,
     );
     const result: EntityReleaseResult = {
-      ...answer,
-      previousArtifactId: current,
+      service,
+      releaseId: answer.newArtifactId,
+      tag: answer.newArtifactId,
+      status: answer.status,
+      toEnvironment: answer.environment,
+      commit: answer.commit,
+      previousArtifactId: answer.previousArtifactId,
     };
     res.json(result);
   });
@@ -365,15 +330,13 @@ export async function createRouter(
       req.body,
     );
     const committer = await committerOf(credentials);
-    const answer = await callReleaseManager(() =>
-      client.applyAutoReleasePolicy({
-        service,
-        environment: body.environment,
-        branch: body.branch,
-        committerName: committer.name,
-        committerEmail: committer.email,
-      }),
-    );
+    const answer = await client.applyAutoReleasePolicy({
+      service,
+      environment: body.environment,
+      branch: body.branch,
+      committerName: committer.name,
+      committerEmail: committer.email,
+    });
     res.status(201).json(answer);
   });
 
@@ -394,15 +357,13 @@ export async function createRouter(
       req.body,
     );
     const committer = await committerOf(credentials);
-    const answer = await callReleaseManager(() =>
-      client.applyBranchRestrictionPolicy({
-        service,
-        environment: body.environment,
-        branchRegex: body.branchRegex,
-        committerName: committer.name,
-        committerEmail: committer.email,
-      }),
-    );
+    const answer = await client.applyBranchRestrictionPolicy({
+      service,
+      environment: body.environment,
+      branchRegex: body.branchRegex,
+      committerName: committer.name,
+      committerEmail: committer.email,
+    });
     res.status(201).json(answer);
   });
 
@@ -412,18 +373,20 @@ export async function createRouter(
       releaseManagerPolicyUpdatePermission,
     );
     const policyId = parse(
-      z.string().min(1).max(300).regex(/^[A-Za-z0-9._\/-]+$/, 'must be a policy id'),
+      z
+        .string()
+        .min(1)
+        .max(300)
+        .regex(/^[A-Za-z0-9._\/-]+$/, 'must be a policy id'),
       req.params.policyId,
     );
     const committer = await committerOf(credentials);
-    const answer = await callReleaseManager(() =>
-      client.deletePolicies({
-        service,
-        policyIds: [policyId],
-        committerName: committer.name,
-        committerEmail: committer.email,
-      }),
-    );
+    const answer = await client.deletePolicies({
+      service,
+      policyIds: [policyId],
+      committerName: committer.name,
+      committerEmail: committer.email,
+    });
     if (!answer.count) {
       throw new NotFoundError(`policy ${policyId} of ${service} not found`);
     }

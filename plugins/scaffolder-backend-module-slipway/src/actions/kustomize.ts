@@ -83,7 +83,7 @@ export async function kustomizeBuild(dir: string, root: string): Promise<Doc[]> 
  */
 export async function renderManifests(
   deployDir: string,
-  environments: string[],
+  environments: readonly string[],
 ): Promise<Record<string, Record<string, string>>> {
   const result: Record<string, Record<string, string>> = {};
   for (const env of environments) {

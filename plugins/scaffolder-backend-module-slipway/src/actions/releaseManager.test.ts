@@ -6,6 +6,10 @@ import { mockContext } from '../__testUtils__/mockContext';
 import { ReleaseManagerClient } from '@slipway/plugin-release-manager-common';
 import { startReleaseManager } from '@slipway/release-manager';
 import {
+  createReleaseManagerService,
+  readReleaseManagerConnection,
+} from '@slipway/plugin-release-manager-node';
+import {
   createArtifactAction,
   createPolicyApplyAction,
   createReleaseAction,
@@ -48,11 +52,16 @@ describe('release-manager actions against the real release manager', () => {
   const workspace = createMockDirectory();
   let rm: { url: string; stop(): Promise<void> };
   let config: ConfigReader;
+  let options: Parameters<typeof createArtifactAction>[0];
   let client: ReleaseManagerClient;
 
   beforeAll(async () => {
     rm = await startReleaseManager({ dataDir: dataDir.path, port: 0, token: 'test-token' });
     config = new ConfigReader({ releaseManager: { baseUrl: rm.url, token: 'test-token' } });
+    options = {
+      config,
+      releaseManager: createReleaseManagerService(readReleaseManagerConnection(config)),
+    };
     client = new ReleaseManagerClient({ baseUrl: rm.url, token: 'test-token' });
   });
   afterAll(() => rm?.stop());
@@ -64,7 +73,7 @@ describe('release-manager actions against the real release manager', () => {
       workspacePath: workspace.path,
       user,
     });
-    await createArtifactAction({ config }).handler(artifactCtx);
+    await createArtifactAction(options).handler(artifactCtx);
     const artifactId = (artifactCtx.output as jest.Mock).mock.calls.find(
       c => c[0] === 'artifactId',
     )![1];
@@ -72,7 +81,7 @@ describe('release-manager actions against the real release manager', () => {
     expect(artifactCtx.output).toHaveBeenCalledWith('autoReleasedTo', []);
 
     const policyCtx = mockContext({ input: { service: 'fraud-check' }, user });
-    await createPolicyApplyAction({ config }).handler(policyCtx);
+    await createPolicyApplyAction(options).handler(policyCtx);
     const policies = await client.listPolicies('fraud-check');
     expect(policies.autoReleases).toEqual([
       expect.objectContaining({ branch: 'main', environment: 'dev' }),
@@ -87,7 +96,7 @@ describe('release-manager actions against the real release manager', () => {
       input: { service: 'fraud-check', environment: 'prod', artifactId },
       user,
     });
-    await createReleaseAction({ config }).handler(releaseCtx);
+    await createReleaseAction(options).handler(releaseCtx);
     const status = await client.status('fraud-check');
     const prod = status.environments.find(e => e.name === 'prod')!;
     expect(prod.tag).toBe(artifactId);
@@ -106,7 +115,7 @@ describe('release-manager actions against the real release manager', () => {
       workspacePath: workspace.path,
       user,
     });
-    await createArtifactAction({ config }).handler(ctx);
+    await createArtifactAction(options).handler(ctx);
     const artifacts = await client.describeArtifacts('fraud-check-2');
     expect(artifacts.artifacts).toHaveLength(1);
     expect(artifacts.artifacts[0].application.authorName).toBe('Guest User');
@@ -118,10 +127,10 @@ describe('release-manager actions against the real release manager', () => {
       workspacePath: workspace.path,
       user,
     });
-    await createArtifactAction({ config }).handler(ctx);
+    await createArtifactAction(options).handler(ctx);
     const artifactId = (ctx.output as jest.Mock).mock.calls.find(c => c[0] === 'artifactId')![1];
     await expect(
-      createReleaseAction({ config }).handler(
+      createReleaseAction(options).handler(
         mockContext({
           input: { service: 'fraud-check-3', environment: 'prod', artifactId },
           user,
@@ -132,7 +141,7 @@ describe('release-manager actions against the real release manager', () => {
 
   it('refuses bad input before calling the release manager', async () => {
     await expect(
-      createArtifactAction({ config }).handler(
+      createArtifactAction(options).handler(
         mockContext({
           input: { service: 'Fraud_Check', namespace: 'payments', sha },
           workspacePath: workspace.path,
@@ -140,7 +149,7 @@ describe('release-manager actions against the real release manager', () => {
       ),
     ).rejects.toThrow(/service "Fraud_Check" is not a DNS-1123 label/);
     await expect(
-      createPolicyApplyAction({ config }).handler(
+      createPolicyApplyAction(options).handler(
         mockContext({ input: { service: 'ok', environment: 'Prod!' } }),
       ),
     ).rejects.toThrow(/environment "Prod!" is not a DNS-1123 label/);
@@ -151,7 +160,7 @@ describe('release-manager actions against the real release manager', () => {
     fs.mkdirSync(path.join(evil, 'base'), { recursive: true });
     try {
       await expect(
-        createArtifactAction({ config }).handler(
+        createArtifactAction(options).handler(
           mockContext({
             input: {
               service: 'evil-svc',
@@ -175,12 +184,12 @@ describe('release-manager actions against the real release manager', () => {
       ...mockContext({ input, workspacePath: workspace.path, user }),
       isDryRun: true,
     });
-    await createPolicyApplyAction({ config }).handler(dry({ service: 'fraud-check-2' }));
+    await createPolicyApplyAction(options).handler(dry({ service: 'fraud-check-2' }));
     expect((await client.listPolicies('fraud-check-2')).autoReleases).toEqual([]);
-    await createArtifactAction({ config }).handler(
+    await createArtifactAction(options).handler(
       dry({ service: 'dry-svc', namespace: 'payments', sha }),
     );
-    await createReleaseAction({ config }).handler(
+    await createReleaseAction(options).handler(
       dry({ service: 'dry-svc', environment: 'prod', artifactId: 'main-x-y' }),
     );
     await expect(client.describeArtifacts('dry-svc')).rejects.toThrow();

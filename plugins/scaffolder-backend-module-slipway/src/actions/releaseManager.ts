@@ -1,21 +1,14 @@
 import { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { InputError } from '@backstage/errors';
 import {
   ArtifactSpec,
-  ArtifactUploadRequest,
-  ArtifactUploadResponse,
   artifactIdFor,
-  ReleaseManagerResponseError,
   sanitizeBranchForArtifactId,
 } from '@slipway/plugin-release-manager-common';
-import { InputError } from '@backstage/errors';
+import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
 import { createHash } from 'node:crypto';
-import {
-  assertDnsLabel,
-  committerOf,
-  releaseManagerClient,
-  releaseManagerSettings,
-} from '../config';
+import { assertDnsLabel, committerOf } from '../config';
 import { renderManifests } from './kustomize';
 import { resolveInside } from './workspacePath';
 import {
@@ -24,34 +17,13 @@ import {
   releaseExamples,
 } from './releaseManager.examples';
 
-/**
- * `POST /artifacts/create` with the manifests inline (the common client has no method for
- * this CI route). Throws {@link ReleaseManagerResponseError} with the server's message on
- * a non-2xx answer.
- */
-async function createArtifact(
-  config: Config,
-  body: ArtifactUploadRequest,
-): Promise<ArtifactUploadResponse> {
-  const settings = releaseManagerSettings(config);
-  const response = await fetch(`${settings.baseUrl.replace(/\/+$/, '')}/artifacts/create`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(settings.token ? { authorization: `Bearer ${settings.token}` } : {}),
-    },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(settings.timeoutMs),
-  });
-  const json: any = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    throw new ReleaseManagerResponseError(
-      response.status,
-      `release manager: POST /artifacts/create: ${json.message ?? response.statusText}`,
-    );
-  }
-  return json;
-}
+/** What the release-manager actions need. */
+export type ReleaseManagerActionOptions = {
+  /** The root config (`app.baseUrl` for links). */
+  config: Config;
+  /** The release manager, from `releaseManagerServiceRef`. */
+  releaseManager: ReleaseManagerService;
+};
 
 /**
  * Creates `release-manager:artifact:create`: renders `<deployPath>/overlays/<env>` for every
@@ -60,8 +32,8 @@ async function createArtifact(
  * rules) to `POST /artifacts/create`.
  * Matching auto-release policies fire at once; their results are output.
  */
-export function createArtifactAction(options: { config: Config }) {
-  const { config } = options;
+export function createArtifactAction(options: ReleaseManagerActionOptions) {
+  const { releaseManager } = options;
   return createTemplateAction({
     id: 'release-manager:artifact:create',
     description:
@@ -92,7 +64,7 @@ export function createArtifactAction(options: { config: Config }) {
         'deployPath',
         ctx.input.deployPath ?? 'deploy',
       );
-      const { environments } = releaseManagerSettings(config);
+      const { environments } = releaseManager.connection;
       const manifests = await renderManifests(deployDir, environments);
       const planSha = createHash('sha1').update(JSON.stringify(manifests)).digest('hex');
       const branch = ctx.input.branch ?? 'main';
@@ -132,7 +104,7 @@ export function createArtifactAction(options: { config: Config }) {
         ctx.output('autoReleasedTo', []);
         return;
       }
-      const response = await createArtifact(config, { artifact, manifests });
+      const response = await releaseManager.createArtifact({ artifact, manifests });
       const released = (response.autoReleases ?? []).map(r => r.environment);
       ctx.logger.info(
         `Artifact ${artifactId} uploaded${released.length ? `; auto-released to ${released.join(', ')}` : ''}`,
@@ -149,8 +121,8 @@ export function createArtifactAction(options: { config: Config }) {
  * With `releaseLatest` (default) it also releases the branch's latest artifact to that
  * environment when it has none yet, as the policy would have done had it existed.
  */
-export function createPolicyApplyAction(options: { config: Config }) {
-  const { config } = options;
+export function createPolicyApplyAction(options: ReleaseManagerActionOptions) {
+  const { releaseManager: client } = options;
   return createTemplateAction({
     id: 'release-manager:policy:apply',
     description: 'Applies an auto-release policy (e.g. main to dev) in the release manager',
@@ -184,7 +156,6 @@ export function createPolicyApplyAction(options: { config: Config }) {
         ctx.output('policyId', `auto-release-${branch}-${environment}`);
         return;
       }
-      const client = releaseManagerClient(releaseManagerSettings(config));
       const response = await client.applyAutoReleasePolicy({
         service,
         branch,
@@ -215,8 +186,8 @@ export function createPolicyApplyAction(options: { config: Config }) {
  * template. Outputs the release id, the config-repo commit and a link to the entity's
  * Releases tab.
  */
-export function createReleaseAction(options: { config: Config }) {
-  const { config } = options;
+export function createReleaseAction(options: ReleaseManagerActionOptions) {
+  const { config, releaseManager: client } = options;
   return createTemplateAction({
     id: 'release-manager:release',
     description:
@@ -245,7 +216,6 @@ export function createReleaseAction(options: { config: Config }) {
         ctx.output('releaseId', 'dry-run');
         return;
       }
-      const client = releaseManagerClient(releaseManagerSettings(config));
       const response = await client.release({
         service,
         environment,

@@ -10,11 +10,14 @@ import {
 } from '@slipway/plugin-release-manager-common';
 
 /**
- * Turns an error of the release manager client into the error the portal answers with:
- * the release manager's 400 → 400 with its message (a branch restriction names the
- * policy), 404 → 404, 409 → 409, its own 401/403 (the portal's token is wrong) and any
- * 5xx or an unreachable server → 503 `release manager unavailable: ...`. Other errors
- * are returned unchanged.
+ * Turns an error of the release manager client into the Backstage error a backend
+ * answers with: the release manager's 400/422 → `InputError` with its message (a branch
+ * restriction names the policy), 404 → `NotFoundError`, 409 → `ConflictError`, its own
+ * 401/403 (the backend's token is wrong) and any 5xx or an unreachable server →
+ * `ServiceUnavailableError` `release manager unavailable: ...`. Other errors are
+ * returned unchanged.
+ *
+ * @public
  */
 export function mapReleaseManagerError(error: unknown): unknown {
   if (error instanceof ReleaseManagerUnavailableError) {
@@ -34,7 +37,7 @@ export function mapReleaseManagerError(error: unknown): unknown {
       case 401:
       case 403:
         return new ServiceUnavailableError(
-          `release manager unavailable: it refused the portal's credentials (${error.status} ${error.message}); check releaseManager.token`,
+          `release manager unavailable: it refused the backend's credentials (${error.status} ${error.message}); check releaseManager.token`,
         );
       default:
         return new ServiceUnavailableError(
@@ -43,13 +46,4 @@ export function mapReleaseManagerError(error: unknown): unknown {
     }
   }
   return error;
-}
-
-/** Runs `fn` and rethrows its errors mapped by {@link mapReleaseManagerError}. */
-export async function callReleaseManager<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw mapReleaseManagerError(error);
-  }
 }
