@@ -39,11 +39,32 @@ describe('loadConfig', () => {
 
   it.each([
     [{}, /RELEASE_MANAGER_DAEMON_TOKEN is required/],
-    [{ RELEASE_MANAGER_DAEMON_TOKEN: 't', RELEASE_DAEMON_BACKEND: 'docker' }, /RELEASE_DAEMON_BACKEND must be podman or kubernetes/],
-    [{ RELEASE_MANAGER_DAEMON_TOKEN: 't', RELEASE_DAEMON_PORT: 'x' }, /RELEASE_DAEMON_PORT/],
-    [{ RELEASE_MANAGER_DAEMON_TOKEN: 't', RELEASE_MANAGER_URL: 'nope' }, /RELEASE_MANAGER_URL must be a URL/],
-    [{ RELEASE_MANAGER_DAEMON_TOKEN: 't', RELEASE_DAEMON_BACKEND: 'kubernetes' }, /RELEASE_DAEMON_ENVIRONMENT is required/],
-    [{ RELEASE_MANAGER_DAEMON_TOKEN: 't', RELEASE_DAEMON_NAMESPACES: 'Bad_NS' }, /RELEASE_DAEMON_NAMESPACES/],
+    [
+      { RELEASE_MANAGER_DAEMON_TOKEN: 't', RELEASE_DAEMON_BACKEND: 'docker' },
+      /RELEASE_DAEMON_BACKEND must be podman or kubernetes/,
+    ],
+    [
+      { RELEASE_MANAGER_DAEMON_TOKEN: 't', RELEASE_DAEMON_PORT: 'x' },
+      /RELEASE_DAEMON_PORT/,
+    ],
+    [
+      { RELEASE_MANAGER_DAEMON_TOKEN: 't', RELEASE_MANAGER_URL: 'nope' },
+      /RELEASE_MANAGER_URL must be a URL/,
+    ],
+    [
+      {
+        RELEASE_MANAGER_DAEMON_TOKEN: 't',
+        RELEASE_DAEMON_BACKEND: 'kubernetes',
+      },
+      /RELEASE_DAEMON_ENVIRONMENT is required/,
+    ],
+    [
+      {
+        RELEASE_MANAGER_DAEMON_TOKEN: 't',
+        RELEASE_DAEMON_NAMESPACES: 'Bad_NS',
+      },
+      /RELEASE_DAEMON_NAMESPACES/,
+    ],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });

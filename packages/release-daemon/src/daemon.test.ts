@@ -12,18 +12,30 @@ describe('startDaemon (kubernetes backend) with /healthz and /metrics', () => {
   it('serves health and metrics, counts reports, and turns unhealthy when the API server goes away', async () => {
     const api = await startFakeKubeApi();
     const rm = await startFakeReleaseManager();
-    api.collection('/apis/apps/v1/namespaces/payments/deployments', 'Deployment', 'apps/v1', [
-      ledgerDeployment({
-        replicas: 2,
-        updated: 2,
-        ready: 2,
-        available: 2,
-        progressing: { status: 'True', reason: 'NewReplicaSetAvailable', message: 'done' },
-      }),
-    ]);
-    api.collection('/apis/apps/v1/namespaces/payments/replicasets', 'ReplicaSet', 'apps/v1', [
-      ledgerReplicaSet(2),
-    ]);
+    api.collection(
+      '/apis/apps/v1/namespaces/payments/deployments',
+      'Deployment',
+      'apps/v1',
+      [
+        ledgerDeployment({
+          replicas: 2,
+          updated: 2,
+          ready: 2,
+          available: 2,
+          progressing: {
+            status: 'True',
+            reason: 'NewReplicaSetAvailable',
+            message: 'done',
+          },
+        }),
+      ],
+    );
+    api.collection(
+      '/apis/apps/v1/namespaces/payments/replicasets',
+      'ReplicaSet',
+      'apps/v1',
+      [ledgerReplicaSet(2)],
+    );
     api.collection('/api/v1/namespaces/payments/pods', 'Pod', 'v1', []);
     const config = loadConfig({
       RELEASE_DAEMON_BACKEND: 'kubernetes',
@@ -40,8 +52,16 @@ describe('startDaemon (kubernetes backend) with /healthz and /metrics', () => {
     const base = `http://127.0.0.1:${daemon.port}`;
     try {
       // The initial list already shows a complete rollout.
-      const post = await rm.waitFor(p => p.path === '/webhook/daemon/k8s/deploy', 5000);
-      expect(post.body).toMatchObject({ name: 'ledger', availablePods: 2, replicas: 2, environment: 'prod' });
+      const post = await rm.waitFor(
+        p => p.path === '/webhook/daemon/k8s/deploy',
+        5000,
+      );
+      expect(post.body).toMatchObject({
+        name: 'ledger',
+        availablePods: 2,
+        replicas: 2,
+        environment: 'prod',
+      });
 
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(200);
@@ -52,8 +72,12 @@ describe('startDaemon (kubernetes backend) with /healthz and /metrics', () => {
       });
 
       const metrics = await (await fetch(`${base}/metrics`)).text();
-      expect(metrics).toContain('slipway_release_daemon_reports_total{route="deploy",result="ok"} 1');
-      expect(metrics).toContain('slipway_release_daemon_process_resident_memory_bytes');
+      expect(metrics).toContain(
+        'slipway_release_daemon_reports_total{route="deploy",result="ok"} 1',
+      );
+      expect(metrics).toContain(
+        'slipway_release_daemon_process_resident_memory_bytes',
+      );
       // Pod metrics come from the podman backend only.
       expect(metrics).not.toContain('kube_pod_status_ready');
 

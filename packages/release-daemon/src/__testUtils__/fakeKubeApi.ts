@@ -96,7 +96,12 @@ export async function startFakeKubeApi() {
     url,
     requests,
     /** Declares a collection path, e.g. `/apis/apps/v1/namespaces/payments/deployments`. */
-    collection(path: string, kind: string, apiVersion: string, items: any[] = []) {
+    collection(
+      path: string,
+      kind: string,
+      apiVersion: string,
+      items: any[] = [],
+    ) {
       const c: Collection = {
         kind,
         apiVersion,
@@ -115,7 +120,8 @@ export async function startFakeKubeApi() {
       object.metadata.resourceVersion = String(++resourceVersion);
       if (type === 'DELETED') c.items.delete(key(object));
       else c.items.set(key(object), object);
-      for (const w of c.watchers) w.write(`${JSON.stringify({ type, object })}\n`);
+      for (const w of c.watchers)
+        w.write(`${JSON.stringify({ type, object })}\n`);
     },
     /** Number of open watch connections on `path`. */
     watchers: (path: string) => collections.get(path)?.watchers.size ?? 0,
@@ -128,8 +134,17 @@ export async function startFakeKubeApi() {
       }
     },
     /** Sets the log text of `ns/pod/container`, of the previous run or the current one. */
-    setLogs(ns: string, pod: string, container: string, previous: boolean, text: string) {
-      logs.set(`${ns}/${pod}/${container}/${previous ? 'previous' : 'current'}`, text);
+    setLogs(
+      ns: string,
+      pod: string,
+      container: string,
+      previous: boolean,
+      text: string,
+    ) {
+      logs.set(
+        `${ns}/${pod}/${container}/${previous ? 'previous' : 'current'}`,
+        text,
+      );
     },
     kubeConfig(): KubeConfig {
       const kc = new KubeConfig();

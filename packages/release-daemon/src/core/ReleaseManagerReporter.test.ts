@@ -25,7 +25,11 @@ describe('ReleaseManagerReporter', () => {
   it('retries 5xx and network errors, then succeeds; drops 4xx at once', async () => {
     const rm = await startFakeReleaseManager();
     const lines: string[] = [];
-    const logger: Logger = { info: () => {}, warn: m => lines.push(m), error: m => lines.push(m) };
+    const logger: Logger = {
+      info: () => {},
+      warn: m => lines.push(m),
+      error: m => lines.push(m),
+    };
     const results: Array<[string, boolean]> = [];
     const reporter = new ReleaseManagerReporter({
       baseUrl: `${rm.url}/`,
@@ -40,7 +44,9 @@ describe('ReleaseManagerReporter', () => {
     rm.setStatus(200);
     await pending;
     expect(rm.posts.length).toBeGreaterThanOrEqual(3);
-    expect(rm.posts.every(p => p.path === '/webhook/daemon/k8s/deploy')).toBe(true);
+    expect(rm.posts.every(p => p.path === '/webhook/daemon/k8s/deploy')).toBe(
+      true,
+    );
     expect(results).toEqual([['deploy', true]]);
 
     rm.setStatus(404);
@@ -64,7 +70,11 @@ describe('ReleaseManagerReporter', () => {
 
   it('posts in the order reports were queued', async () => {
     const rm = await startFakeReleaseManager();
-    const reporter = new ReleaseManagerReporter({ baseUrl: rm.url, token: 't', logger: { info() {}, warn() {}, error() {} } });
+    const reporter = new ReleaseManagerReporter({
+      baseUrl: rm.url,
+      token: 't',
+      logger: { info() {}, warn() {}, error() {} },
+    });
     void reporter.deploy({ ...obs, available: 1, phase: 'stalled' });
     void reporter.podError({
       environment: 'prod',
@@ -73,7 +83,15 @@ describe('ReleaseManagerReporter', () => {
       podUid: 'u',
       service: 'ledger',
       artifactId: 'a1',
-      containers: [{ name: 'c', type: 'CrashLoopBackOff', restartCount: 3, message: 'm', logs: Array.from({ length: 30 }, (_, i) => `l${i}`) }],
+      containers: [
+        {
+          name: 'c',
+          type: 'CrashLoopBackOff',
+          restartCount: 3,
+          message: 'm',
+          logs: Array.from({ length: 30 }, (_, i) => `l${i}`),
+        },
+      ],
     });
     void reporter.deploy(obs);
     await reporter.idle();

@@ -148,7 +148,6 @@ export class ReleaseManagerReporter {
       /\/+$/,
       '',
     )}/webhook/daemon/k8s/${route}`;
-    let delay = this.retryDelayMs;
     for (let attempt = 1; ; attempt++) {
       let problem: string;
       try {
@@ -184,8 +183,11 @@ export class ReleaseManagerReporter {
         this.options.onPosted?.(route, false);
         return;
       }
-      await new Promise(r => setTimeout(r, delay));
-      delay *= 2;
+      await sleep(this.retryDelayMs * 2 ** (attempt - 1));
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(r => setTimeout(r, ms));
 }

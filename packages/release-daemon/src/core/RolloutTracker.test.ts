@@ -5,7 +5,9 @@ import { silentLogger } from './logger';
 import { RolloutTracker } from './RolloutTracker';
 import { PodFailureObservation, WorkloadObservation } from './types';
 
-const workload = (o: Partial<WorkloadObservation> = {}): WorkloadObservation => ({
+const workload = (
+  o: Partial<WorkloadObservation> = {},
+): WorkloadObservation => ({
   environment: 'staging',
   namespace: 'payments',
   name: 'ledger',
@@ -18,7 +20,9 @@ const workload = (o: Partial<WorkloadObservation> = {}): WorkloadObservation => 
   ...o,
 });
 
-const failure = (o: Partial<PodFailureObservation> = {}): PodFailureObservation => ({
+const failure = (
+  o: Partial<PodFailureObservation> = {},
+): PodFailureObservation => ({
   environment: 'staging',
   namespace: 'payments',
   podName: 'ledger-0',
@@ -26,7 +30,13 @@ const failure = (o: Partial<PodFailureObservation> = {}): PodFailureObservation 
   service: 'ledger',
   artifactId: 'a1',
   containers: [
-    { name: 'ledger', type: 'CrashLoopBackOff', restartCount: 2, message: 'm', logs: ['x'] },
+    {
+      name: 'ledger',
+      type: 'CrashLoopBackOff',
+      restartCount: 2,
+      message: 'm',
+      logs: ['x'],
+    },
   ],
   ...o,
 });
@@ -81,12 +91,20 @@ describe('RolloutTracker', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-'));
     const stateFile = path.join(dir, 'sub', 'state.json');
     const t1 = target();
-    const first = new RolloutTracker({ target: t1, logger: silentLogger, stateFile });
+    const first = new RolloutTracker({
+      target: t1,
+      logger: silentLogger,
+      stateFile,
+    });
     first.workload(workload());
     first.podFailure(failure());
     first.flush();
     const t2 = target();
-    const second = new RolloutTracker({ target: t2, logger: silentLogger, stateFile });
+    const second = new RolloutTracker({
+      target: t2,
+      logger: silentLogger,
+      stateFile,
+    });
     second.workload(workload());
     second.podFailure(failure());
     second.workload(workload({ revision: 'r2' }));
@@ -94,14 +112,23 @@ describe('RolloutTracker', () => {
     expect(t2.errors).toHaveLength(0);
     fs.writeFileSync(stateFile, '{not json');
     const t3 = target();
-    new RolloutTracker({ target: t3, logger: silentLogger, stateFile }).workload(workload());
+    new RolloutTracker({
+      target: t3,
+      logger: silentLogger,
+      stateFile,
+    }).workload(workload());
     expect(t3.deploys).toHaveLength(1);
   });
 
   it('forgets the oldest entries beyond maxEntries', () => {
     const t = target();
-    const tracker = new RolloutTracker({ target: t, logger: silentLogger, maxEntries: 2 });
-    for (const name of ['a', 'b', 'c', 'a']) tracker.workload(workload({ name }));
+    const tracker = new RolloutTracker({
+      target: t,
+      logger: silentLogger,
+      maxEntries: 2,
+    });
+    for (const name of ['a', 'b', 'c', 'a'])
+      tracker.workload(workload({ name }));
     expect(t.deploys.map(d => d.name)).toEqual(['a', 'b', 'c', 'a']);
   });
 });

@@ -91,7 +91,9 @@ export class RolloutTracker implements RolloutSink {
     trim(this.pods, this.max);
     this.scheduleSave();
     this.options.logger.info(
-      `pod ${o.environment}/${o.namespace}/${o.podName} ${o.artifactId} failing: ${o.containers
+      `pod ${o.environment}/${o.namespace}/${o.podName} ${
+        o.artifactId
+      } failing: ${o.containers
         .map(
           c =>
             `${c.name} ${c.type}${

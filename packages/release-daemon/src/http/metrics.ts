@@ -28,7 +28,10 @@ export interface DaemonMetrics {
  */
 export function createMetrics(podman?: PodmanBackend): DaemonMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'slipway_release_daemon_' });
+  collectDefaultMetrics({
+    register: registry,
+    prefix: 'slipway_release_daemon_',
+  });
   const reports = new Counter({
     name: 'slipway_release_daemon_reports_total',
     help: 'Reports posted to the release manager daemon webhooks, by route and result.',

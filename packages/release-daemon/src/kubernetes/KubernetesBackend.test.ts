@@ -109,7 +109,10 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
       },
     });
     api.emit(DEPLOYMENTS, 'MODIFIED', complete);
-    const post = await rm.waitFor(p => p.path === '/webhook/daemon/k8s/deploy', 5000);
+    const post = await rm.waitFor(
+      p => p.path === '/webhook/daemon/k8s/deploy',
+      5000,
+    );
     expect(post.authorization).toBe('Bearer daemon-token');
     expect(post.body).toEqual({
       name: 'ledger',
@@ -125,7 +128,10 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
       message: 'ReplicaSet "ledger-7d9f8c6b5" has successfully progressed.',
     });
     // The same state again (a resync) is not reported twice.
-    api.emit(DEPLOYMENTS, 'MODIFIED', { ...complete, metadata: { ...complete.metadata } });
+    api.emit(DEPLOYMENTS, 'MODIFIED', {
+      ...complete,
+      metadata: { ...complete.metadata },
+    });
     await new Promise(r => setTimeout(r, 300));
     expect(rm.posts).toHaveLength(1);
   });
@@ -147,7 +153,10 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
         },
       }),
     );
-    const post = await rm.waitFor(p => p.path === '/webhook/daemon/k8s/deploy', 5000);
+    const post = await rm.waitFor(
+      p => p.path === '/webhook/daemon/k8s/deploy',
+      5000,
+    );
     expect(post.body).toMatchObject({
       availablePods: 0,
       replicas: 2,
@@ -157,10 +166,19 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
     });
   });
 
-  it('reports a crash-looping pod with exit code and the previous run\'s last 20 log lines', async () => {
-    const lines = Array.from({ length: 25 }, (_, i) => `2026-12-02T10:40:2${i % 10}Z INFO line ${i}`);
+  it("reports a crash-looping pod with exit code and the previous run's last 20 log lines", async () => {
+    const lines = Array.from(
+      { length: 25 },
+      (_, i) => `2026-12-02T10:40:2${i % 10}Z INFO line ${i}`,
+    );
     lines.push('2026-12-02T10:40:21Z FATAL config: SMTP_RELAY_HOST is not set');
-    api.setLogs('payments', 'ledger-7d9f8c6b5-x2k4q', 'ledger', true, lines.join('\n'));
+    api.setLogs(
+      'payments',
+      'ledger-7d9f8c6b5-x2k4q',
+      'ledger',
+      true,
+      lines.join('\n'),
+    );
 
     api.emit(PODS, 'ADDED', crashingPod(0));
     api.emit(PODS, 'MODIFIED', crashingPod(1)); // restarted once: not yet a crash loop
@@ -168,7 +186,10 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
     expect(rm.posts).toHaveLength(0);
 
     api.emit(PODS, 'MODIFIED', crashingPod(2));
-    const post = await rm.waitFor(p => p.path === '/webhook/daemon/k8s/error', 5000);
+    const post = await rm.waitFor(
+      p => p.path === '/webhook/daemon/k8s/error',
+      5000,
+    );
     expect(post.body).toEqual({
       podName: 'ledger-7d9f8c6b5-x2k4q',
       namespace: 'payments',
@@ -181,7 +202,9 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
           name: 'ledger',
           type: 'CrashLoopBackOff',
           reason: 'Error',
-          message: expect.stringContaining('back-off 40s restarting failed container=ledger'),
+          message: expect.stringContaining(
+            'back-off 40s restarting failed container=ledger',
+          ),
           exitCode: 3,
           restartCount: 2,
           logs: lines.slice(-20),
@@ -201,12 +224,16 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
     // Later restarts of the same pod are not reported again.
     api.emit(PODS, 'MODIFIED', crashingPod(3));
     await new Promise(r => setTimeout(r, 300));
-    expect(rm.posts.filter(p => p.path === '/webhook/daemon/k8s/error')).toHaveLength(1);
+    expect(
+      rm.posts.filter(p => p.path === '/webhook/daemon/k8s/error'),
+    ).toHaveLength(1);
   });
 
   it('re-watches when the API server ends a watch, and keeps reporting', async () => {
     const watches = () =>
-      api.requests.filter(r => r.startsWith(`GET ${DEPLOYMENTS}?`) && r.includes('watch=true')).length;
+      api.requests.filter(
+        r => r.startsWith(`GET ${DEPLOYMENTS}?`) && r.includes('watch=true'),
+      ).length;
     expect(watches()).toBe(1);
     api.endWatches(DEPLOYMENTS);
     expect(api.watchers(DEPLOYMENTS)).toBe(0);
@@ -228,7 +255,10 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
         },
       }),
     );
-    const post = await rm.waitFor(p => p.path === '/webhook/daemon/k8s/deploy', 5000);
+    const post = await rm.waitFor(
+      p => p.path === '/webhook/daemon/k8s/deploy',
+      5000,
+    );
     expect(post.body).toMatchObject({ availablePods: 2, phase: 'complete' });
   });
 });

@@ -73,7 +73,9 @@ export class KubernetesBackend implements RolloutBackend {
     this.sink = sink;
     this.stopped = false;
     const namespaces: Array<string | undefined> =
-      this.options.namespaces.length > 0 ? this.options.namespaces : [undefined];
+      this.options.namespaces.length > 0
+        ? this.options.namespaces
+        : [undefined];
     for (const ns of namespaces) {
       const scope: Scope = {
         deployments: this.informer<V1Deployment>(

@@ -16,8 +16,14 @@ import {
  */
 
 /** Annotations and labels read for the artifact id, first match wins. */
-const ARTIFACT_ANNOTATIONS = ['slipway.dev/artifact-id', 'lunarway.com/artifact-id'];
-const ARTIFACT_LABELS = ['slipway.dev/artifact-id', 'app.kubernetes.io/version'];
+const ARTIFACT_ANNOTATIONS = [
+  'slipway.dev/artifact-id',
+  'lunarway.com/artifact-id',
+];
+const ARTIFACT_LABELS = [
+  'slipway.dev/artifact-id',
+  'app.kubernetes.io/version',
+];
 const SERVICE_LABELS = ['slipway.dev/service', 'app.kubernetes.io/name', 'app'];
 const AUTHOR_ANNOTATIONS = ['slipway.dev/author-email', 'lunarway.com/author'];
 

@@ -29,10 +29,13 @@ async function firstReady(port: number, timeoutMs = 60_000): Promise<number> {
   while (Date.now() < until) {
     const ok = await new Promise<boolean>(resolve => {
       http
-        .get({ host: '127.0.0.1', port, path: '/readyz', agent: false }, res => {
-          res.resume();
-          resolve(res.statusCode === 200);
-        })
+        .get(
+          { host: '127.0.0.1', port, path: '/readyz', agent: false },
+          res => {
+            res.resume();
+            resolve(res.statusCode === 200);
+          },
+        )
         .on('error', () => resolve(false));
     });
     if (ok) return Date.now();
@@ -115,7 +118,9 @@ describeIfPodman('PodmanBackend against real podman pods', () => {
         name,
       );
     }
-    const readyAt = Math.max(...(await Promise.all(ports.map(p => firstReady(p)))));
+    const readyAt = Math.max(
+      ...(await Promise.all(ports.map(p => firstReady(p)))),
+    );
     const post = await rm.waitFor(
       p =>
         p.path === '/webhook/daemon/k8s/deploy' &&
@@ -146,7 +151,8 @@ describeIfPodman('PodmanBackend against real podman pods', () => {
     await new Promise(r => setTimeout(r, 1500));
     expect(
       rm.posts.filter(
-        p => p.path === '/webhook/daemon/k8s/deploy' && p.body.name === 'ledger',
+        p =>
+          p.path === '/webhook/daemon/k8s/deploy' && p.body.name === 'ledger',
       ),
     ).toHaveLength(1);
 
@@ -221,9 +227,7 @@ describeIfPodman('PodmanBackend against real podman pods', () => {
     expect(error.logs.length).toBeLessThanOrEqual(20);
     expect(
       rm.posts.filter(
-        p =>
-          p.path === '/webhook/daemon/k8s/error' &&
-          p.body.podName === name,
+        p => p.path === '/webhook/daemon/k8s/error' && p.body.podName === name,
       ),
     ).toHaveLength(1);
 

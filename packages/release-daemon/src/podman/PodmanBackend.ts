@@ -150,7 +150,9 @@ export class PodmanBackend implements RolloutBackend {
     if (this.lastError) return { ok: false, message: this.lastError };
     return {
       ok: true,
-      message: `watching ${this.podViews().length} local-cluster pods on podman`,
+      message: `watching ${
+        this.podViews().length
+      } local-cluster pods on podman`,
     };
   }
 
@@ -464,7 +466,9 @@ export class PodmanBackend implements RolloutBackend {
       if (!environment || !service) {
         this.warnOnce(
           podId,
-          `pod ${containers[0].ps.podName || podId}: no ${LABEL.environment} or ${LABEL.service} label; ignored`,
+          `pod ${containers[0].ps.podName || podId}: no ${
+            LABEL.environment
+          } or ${LABEL.service} label; ignored`,
         );
         continue;
       }

@@ -33,11 +33,22 @@ describe('podman output parsers', () => {
           Id: '75016decbaf3fbd9341352f9bc314e40915c8163e8c01df5213123b057d253a9',
           Image: 'localhost/slipway/ledger:abc1234567',
           IsInfra: false,
-          Labels: { 'slipway.dev/service': 'ledger', 'slipway.dev/replicas': '2' },
+          Labels: {
+            'slipway.dev/service': 'ledger',
+            'slipway.dev/replicas': '2',
+          },
           Names: ['slw-staging-payments-ledger-0-ledger'],
           Pod: '44ba36991c7ba7cfc8319f53ea32ab61baeb95d37f066e020569c72ea419283b',
           PodName: 'slw-staging-payments-ledger-0',
-          Ports: [{ host_ip: '127.0.0.1', container_port: 8080, host_port: 29123, range: 1, protocol: 'tcp' }],
+          Ports: [
+            {
+              host_ip: '127.0.0.1',
+              container_port: 8080,
+              host_port: 29123,
+              range: 1,
+              protocol: 'tcp',
+            },
+          ],
           State: 'running',
           Status: 'Up 2 minutes ago',
           Created: 1796207615,
@@ -66,14 +77,34 @@ describe('podman output parsers', () => {
         {
           Id: 'a',
           RestartCount: 6,
-          State: { Status: 'running', ExitCode: 0, OOMKilled: false, FinishedAt: '2026-12-02T10:33:59.237326976Z' },
-          HostConfig: { NanoCpus: 500000000, CpuQuota: 50000, CpuPeriod: 100000, RestartPolicy: { Name: 'always' } },
+          State: {
+            Status: 'running',
+            ExitCode: 0,
+            OOMKilled: false,
+            FinishedAt: '2026-12-02T10:33:59.237326976Z',
+          },
+          HostConfig: {
+            NanoCpus: 500000000,
+            CpuQuota: 50000,
+            CpuPeriod: 100000,
+            RestartPolicy: { Name: 'always' },
+          },
         },
         {
           Id: 'b',
           RestartCount: 0,
-          State: { Status: 'exited', ExitCode: 3, OOMKilled: true, FinishedAt: '0001-01-01T00:00:00Z' },
-          HostConfig: { NanoCpus: 0, CpuQuota: 25000, CpuPeriod: 100000, RestartPolicy: { Name: '' } },
+          State: {
+            Status: 'exited',
+            ExitCode: 3,
+            OOMKilled: true,
+            FinishedAt: '0001-01-01T00:00:00Z',
+          },
+          HostConfig: {
+            NanoCpus: 0,
+            CpuQuota: 25000,
+            CpuPeriod: 100000,
+            RestartPolicy: { Name: '' },
+          },
         },
         { Id: 'c', State: {}, HostConfig: {} },
       ]),
@@ -88,7 +119,12 @@ describe('podman output parsers', () => {
       finishedAt: Date.parse('2026-12-02T10:33:59.237Z'),
       oomKilled: false,
     });
-    expect(b).toMatchObject({ cpuLimitCores: 0.25, exitCode: 3, oomKilled: true, finishedAt: undefined });
+    expect(b).toMatchObject({
+      cpuLimitCores: 0.25,
+      exitCode: 3,
+      oomKilled: true,
+      finishedAt: undefined,
+    });
     expect(c.cpuLimitCores).toBeUndefined();
   });
 
@@ -114,7 +150,12 @@ describe('podman output parsers', () => {
     expect(
       parseStats(
         JSON.stringify([
-          { id: '75016decbaf3', name: 'web', cpu_time: '72.80183ms', cpu_percent: '1.17%' },
+          {
+            id: '75016decbaf3',
+            name: 'web',
+            cpu_time: '72.80183ms',
+            cpu_percent: '1.17%',
+          },
           { id: 'x', name: 'y', cpu_time: 'n/a' },
         ]),
       ),
@@ -129,7 +170,9 @@ describe('podman output parsers', () => {
     ].join('\n');
     const stderr = '2026-12-02T10:34:12.516200000Z fatal: not set\n';
     expect(
-      lastLogLines(stdout, stderr, { until: Date.parse('2026-12-02T10:34:12.600Z') }),
+      lastLogLines(stdout, stderr, {
+        until: Date.parse('2026-12-02T10:34:12.600Z'),
+      }),
     ).toEqual(['starting', 'loading config', 'fatal: not set']);
     expect(lastLogLines(stdout, stderr, { max: 2 })).toEqual([
       'fatal: not set',

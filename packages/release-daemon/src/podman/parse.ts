@@ -176,15 +176,14 @@ export function parseGoDuration(text: string): number | undefined {
     s: 1,
     ms: 1e-3,
     us: 1e-6,
-    'µs': 1e-6,
-    'μs': 1e-6,
+    µs: 1e-6,
+    μs: 1e-6,
     ns: 1e-9,
   };
   const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|μs|ns)/gy;
   let total = 0;
   let matched = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null) {
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
     total += Number(m[1]) * units[m[2]];
     matched = re.lastIndex;
   }
@@ -209,7 +208,11 @@ export function parseStats(text: string): ContainerCpu[] {
     const c = obj(raw);
     const cpu = parseGoDuration(String(c.cpu_time ?? ''));
     if (cpu === undefined) continue;
-    out.push({ id: String(c.id ?? ''), name: String(c.name ?? ''), cpuSeconds: cpu });
+    out.push({
+      id: String(c.id ?? ''),
+      name: String(c.name ?? ''),
+      cpuSeconds: cpu,
+    });
   }
   return out;
 }
@@ -243,10 +246,7 @@ export function lastLogLines(
   stderr: string,
   options: { until?: number; max?: number } = {},
 ): string[] {
-  const lines = [
-    ...parseTimestampedLog(stdout),
-    ...parseTimestampedLog(stderr),
-  ]
+  const lines = [...parseTimestampedLog(stdout), ...parseTimestampedLog(stderr)]
     .map((l, i) => ({ ...l, i }))
     .sort((a, b) => a.time - b.time || a.i - b.i);
   const until = options.until;

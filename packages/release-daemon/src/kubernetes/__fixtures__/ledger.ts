@@ -165,7 +165,9 @@ export function crashingPod(restartCount: number) {
       ],
     },
     spec: {
-      containers: [{ name: 'ledger', image: `quay.io/example/ledger:${ARTIFACT}` }],
+      containers: [
+        { name: 'ledger', image: `quay.io/example/ledger:${ARTIFACT}` },
+      ],
       restartPolicy: 'Always',
       nodeName: 'worker-2',
     },
