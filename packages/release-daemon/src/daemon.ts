@@ -8,6 +8,10 @@ import { createMetrics } from './http/metrics';
 import { startHttpServer } from './http/server';
 import { ensureContainersConf, PodmanCli } from './podman/PodmanCli';
 import { PodmanBackend } from './podman/PodmanBackend';
+import {
+  KubernetesBackend,
+  loadClientNode,
+} from './kubernetes/KubernetesBackend';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -24,16 +28,9 @@ export function createBackend(
   kubeConfig?: KubeConfig,
 ): RolloutBackend {
   if (config.backend === 'kubernetes') {
-    // Loaded only here: @kubernetes/client-node costs ~60 MB of RSS the podman backend does not need.
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const k8s =
-      require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
-    const { KubernetesBackend } =
-      require('./kubernetes/KubernetesBackend') as typeof import('./kubernetes/KubernetesBackend');
-    /* eslint-enable @typescript-eslint/no-require-imports */
     let kc = kubeConfig;
     if (!kc) {
-      kc = new k8s.KubeConfig();
+      kc = new (loadClientNode().KubeConfig)();
       kc.loadFromDefault();
     }
     return new KubernetesBackend({
