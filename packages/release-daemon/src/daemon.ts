@@ -31,7 +31,15 @@ export function createBackend(
     let kc = kubeConfig;
     if (!kc) {
       kc = new (loadClientNode().KubeConfig)();
-      kc.loadFromDefault();
+      try {
+        kc.loadFromDefault();
+      } catch (error) {
+        throw new Error(
+          `kubernetes backend: cannot load a kube config (in-cluster service account, KUBECONFIG or ~/.kube/config): ${
+            (error as Error).message
+          }`,
+        );
+      }
     }
     return new KubernetesBackend({
       kubeConfig: kc,
