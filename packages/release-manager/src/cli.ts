@@ -7,7 +7,7 @@ import { serve } from './server';
 import { ReleaseManagerClient } from './client';
 import { ArtifactManifests, ArtifactSpec, Intent } from './http/types';
 import { seed } from './seed';
-import { MANIFEST_FILE } from './names';
+import { MANIFEST_FILE_NAME } from '@slipway/plugin-release-manager-common/rules';
 
 const USAGE = `Usage: slipway-release-manager <command> [options]
 
@@ -47,7 +47,7 @@ function readManifests(dir: string): ArtifactManifests {
     if (!fs.statSync(envDir).isDirectory()) continue;
     out[env] = {};
     for (const f of fs.readdirSync(envDir)) {
-      if (MANIFEST_FILE.test(f))
+      if (MANIFEST_FILE_NAME.test(f))
         out[env][f] = fs.readFileSync(path.join(envDir, f), 'utf8');
     }
   }

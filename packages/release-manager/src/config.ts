@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { DNS1123_LABEL } from './names';
+import {
+  DEFAULT_ENVIRONMENTS as RULES_DEFAULT_ENVIRONMENTS,
+  DNS1123_LABEL,
+  isValidBranchRegex,
+} from '@slipway/plugin-release-manager-common/rules';
 import type { S3ArtifactStoreConfig } from './artifacts/S3ArtifactStore';
 
 /**
@@ -21,8 +25,9 @@ export interface ResolveOptions {
   dev?: boolean;
 }
 
-/** Environments, in promotion order, when none are configured. */
-export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'];
+/** Environments, in promotion order, when none are configured (the rule set's `dev, staging, prod`). */
+export const DEFAULT_ENVIRONMENTS: readonly string[] =
+  RULES_DEFAULT_ENVIRONMENTS;
 
 /** Global branch restrictions when none are configured: `prod` only from `main` or `master`. */
 export const DEFAULT_GLOBAL_BRANCH_RESTRICTIONS = [
@@ -295,14 +300,11 @@ export function resolveConfig(
 ): ReleaseManagerConfig {
   const dataDir = path.resolve(input.dataDir ?? '.data/release-manager');
   const token = input.auth?.token ?? DEV_TOKEN;
-  const environments = input.environments ?? DEFAULT_ENVIRONMENTS;
+  const environments = input.environments ?? [...DEFAULT_ENVIRONMENTS];
   const global =
     input.globalBranchRestrictions ?? DEFAULT_GLOBAL_BRANCH_RESTRICTIONS;
   for (const r of global) {
-    try {
-      // eslint-disable-next-line no-new
-      new RegExp(r.branchRegex);
-    } catch (error) {
+    if (!isValidBranchRegex(r.branchRegex)) {
       throw new Error(
         `Invalid release manager config at 'globalBranchRestrictions': ${r.branchRegex} is not a regular expression`,
       );

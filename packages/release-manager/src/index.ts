@@ -23,7 +23,11 @@ export type {
   ReleaseManagerConfigInput,
   DatabaseConfig,
 } from './config';
-export { artifactIdFor, isDnsLabel, isArtifactId } from './names';
+export {
+  artifactIdFor,
+  isDnsLabel,
+  isArtifactId,
+} from '@slipway/plugin-release-manager-common/rules';
 export { ReleaseManagerClient } from './client';
 export { main as runCli } from './cli';
 export type { ReleaseManagerClientOptions } from './client';

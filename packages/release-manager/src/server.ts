@@ -176,7 +176,7 @@ export async function startReleaseManager(
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     auth: { token: options.token },
-    environments: options.environments ?? DEFAULT_ENVIRONMENTS,
+    environments: options.environments ?? [...DEFAULT_ENVIRONMENTS],
     configRepo: { url: options.configRepoUrl, pollIntervalSeconds: 0 },
     database: options.database,
     globalBranchRestrictions: options.globalBranchRestrictions,

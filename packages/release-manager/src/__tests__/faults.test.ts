@@ -165,11 +165,12 @@ describe('release manager: config repo faults', () => {
 
   it('retries a push that another writer beat (non-fast-forward), redoing the release on the new head', async () => {
     const a = await push(rm, 'svc-race');
-    const repo = rm.manager.repo as any;
-    const original = repo.fastImport.bind(repo);
+    // The fast-import writer of the config repo's write queue.
+    const writer = (rm.manager.repo as any).writer;
+    const original = writer.write.bind(writer);
     let raced = false;
     const spy = jest
-      .spyOn(repo, 'fastImport')
+      .spyOn(writer, 'write')
       .mockImplementation(async (...args: any[]) => {
         const shas = await original(...args);
         if (!raced) {

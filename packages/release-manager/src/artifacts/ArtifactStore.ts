@@ -1,7 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactManifests, ArtifactSpec } from '../http/types';
-import { isArtifactId, isDnsLabel, MANIFEST_FILE } from '../names';
+import {
+  isArtifactId,
+  isDnsLabel,
+  MANIFEST_FILE_NAME,
+} from '@slipway/plugin-release-manager-common/rules';
 
 /** A stored artifact: its spec, when it was stored, and its manifests per environment. */
 export interface StoredArtifact {
@@ -99,7 +103,7 @@ export class DirectoryArtifactStore implements ArtifactStore {
       if (!isDnsLabel(env)) throw new Error(`invalid environment ${env}`);
       await fs.mkdir(path.join(tmp, 'manifests', env), { recursive: true });
       for (const [name, content] of Object.entries(files)) {
-        if (!MANIFEST_FILE.test(name))
+        if (!MANIFEST_FILE_NAME.test(name))
           throw new Error(`invalid manifest file name ${name}`);
         await fs.writeFile(path.join(tmp, 'manifests', env, name), content);
       }
@@ -173,7 +177,7 @@ export class DirectoryArtifactStore implements ArtifactStore {
     );
     let names: string[];
     try {
-      names = (await fs.readdir(dir)).filter(n => MANIFEST_FILE.test(n)).sort();
+      names = (await fs.readdir(dir)).filter(n => MANIFEST_FILE_NAME.test(n)).sort();
     } catch {
       return undefined;
     }

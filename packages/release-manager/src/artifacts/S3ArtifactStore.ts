@@ -6,7 +6,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { ArtifactManifests, ArtifactSpec } from '../http/types';
-import { isArtifactId, isDnsLabel, MANIFEST_FILE } from '../names';
+import {
+  isArtifactId,
+  isDnsLabel,
+  MANIFEST_FILE_NAME,
+} from '@slipway/plugin-release-manager-common/rules';
 import { ArtifactStore, StoredArtifact } from './ArtifactStore';
 
 /** Settings of the S3-compatible artifact store. @public */
@@ -149,7 +153,7 @@ export class S3ArtifactStore implements ArtifactStore {
     for (const [env, files] of Object.entries(manifests)) {
       if (!isDnsLabel(env)) throw new Error(`invalid environment ${env}`);
       for (const [name, content] of Object.entries(files)) {
-        if (!MANIFEST_FILE.test(name))
+        if (!MANIFEST_FILE_NAME.test(name))
           throw new Error(`invalid manifest file name ${name}`);
         await this.putText(
           this.key(spec.service, spec.id, 'manifests', env, name),
@@ -224,7 +228,7 @@ export class S3ArtifactStore implements ArtifactStore {
       return undefined;
     const prefix = this.key(service, id, 'manifests', environment, '');
     const keys = (await this.listKeys(prefix))
-      .filter(k => MANIFEST_FILE.test(k.slice(prefix.length)))
+      .filter(k => MANIFEST_FILE_NAME.test(k.slice(prefix.length)))
       .sort();
     if (!keys.length) return undefined;
     const out: Record<string, string> = {};

@@ -8,14 +8,19 @@ import {
 } from '@backstage/errors';
 import { ReleaseManager } from '../service/ReleaseManager';
 import {
+  artifactIdSchema,
   artifactUploadSchema,
   autoReleaseSchema,
+  countSchema,
+  dns,
+  eventsQuerySchema,
   branchRestrictionSchema,
   deletePoliciesSchema,
   fluxEventSchema,
   jobErrorSchema,
   normalizeLogs,
   parse,
+  parseUploadedManifests,
   podErrorSchema,
   promoteRequestSchema,
   releaseEventSchema,
@@ -34,7 +39,6 @@ import {
   ReleaseEvent,
   ReleaseResponse,
 } from './types';
-import { assertDnsLabel } from '../names';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
@@ -60,17 +64,6 @@ function bearer(token: string) {
     }
     next();
   };
-}
-
-function count(value: unknown, fallback = 1): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0 || n > 1000) {
-    throw new InputError(
-      `invalid value '${value}' of count. Must be a positive integer (at most 1000).`,
-    );
-  }
-  return n;
 }
 
 function query(req: Request, name: string): string | undefined {
@@ -153,23 +146,31 @@ export async function createRouter(
       .send(await manager.metrics.registry.metrics());
   });
 
+  const { directory } = manager;
+  /** A service name from the request: a DNS-1123 label (400) of a known service (404). */
+  const knownService = async (value: unknown, where = 'request body') =>
+    directory.requireService(parse(dns('service'), value, where));
+  /** An environment name from the request: a DNS-1123 label (400), configured (404). */
+  const knownEnvironment = (value: unknown, where = 'request body') =>
+    directory.requireEnvironment(parse(dns('environment'), value, where));
+  const actor = (body: { committerName: string; committerEmail: string }) => ({
+    name: body.committerName,
+    email: body.committerEmail,
+  });
+
   // Releases
   router.post('/release', hamctl, json, async (req, res) => {
     const body = parse(releaseRequestSchema, req.body);
-    const intent: Intent = (body.intent as Intent | undefined) ?? {
-      type: 'ReleaseArtifact',
-    };
-    const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment(
-      'environment',
-      body.environment,
-    );
-    const r = await manager.release({
+    const service = await knownService(body.service);
+    const environment = knownEnvironment(body.environment);
+    const r = await manager.releases.release({
       service,
       environment,
       artifactId: body.artifactId,
-      intent,
-      actor: { name: body.committerName, email: body.committerEmail },
+      intent: (body.intent as Intent | undefined) ?? {
+        type: 'ReleaseArtifact',
+      },
+      actor: actor(body),
     });
     const out: ReleaseResponse = {
       service,
@@ -183,95 +184,70 @@ export async function createRouter(
   });
   router.post('/rollback', hamctl, json, async (req, res) => {
     const body = parse(rollbackRequestSchema, req.body);
-    const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment(
-      'environment',
-      body.environment,
-    );
     res.json(
-      await manager.rollback({
-        service,
-        environment,
+      await manager.releases.rollback({
+        service: await knownService(body.service),
+        environment: knownEnvironment(body.environment),
         artifactId: body.artifactId,
-        actor: { name: body.committerName, email: body.committerEmail },
+        actor: actor(body),
       }),
     );
   });
   router.post('/promote', hamctl, json, async (req, res) => {
     const body = parse(promoteRequestSchema, req.body);
-    const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment(
-      'environment',
-      body.environment,
-    );
     res.json(
-      await manager.promote({
-        service,
-        environment,
-        actor: { name: body.committerName, email: body.committerEmail },
+      await manager.releases.promote({
+        service: await knownService(body.service),
+        environment: knownEnvironment(body.environment),
+        actor: actor(body),
       }),
     );
   });
 
   // Status
   router.get('/status', hamctl, async (req, res) => {
-    res.json(await manager.status(required(req, 'service')));
+    const service = await knownService(required(req, 'service'), 'query');
+    res.json(await manager.status.status(service));
   });
   router.get('/rollout/:service', hamctl, async (req, res) => {
-    res.json(await manager.rollout(req.params.service));
+    const service = await knownService(req.params.service, 'path');
+    res.json(await manager.status.rollout(service));
   });
   router.get('/services', hamctl, async (_req, res) => {
     const body: ListServicesResponse = {
-      services: await manager.services(),
-      environments: manager.environments,
+      services: await directory.services(),
+      environments: directory.environments,
     };
     res.json(body);
   });
   router.get('/events', hamctl, async (req, res) => {
-    const sinceRaw = query(req, 'since');
-    let since: string | undefined;
-    if (sinceRaw) {
-      const ms = /^\d+$/.test(sinceRaw)
-        ? Number(sinceRaw)
-        : Date.parse(sinceRaw);
-      if (!Number.isFinite(ms)) {
-        throw new InputError(
-          'since must be an RFC 3339 time or epoch milliseconds',
-        );
-      }
-      since = new Date(ms).toISOString();
-    }
-    const service = query(req, 'service');
-    if (service) assertDnsLabel('service', service);
-    const environment = query(req, 'environment');
-    if (environment) manager.assertEnvironment('environment', environment);
-    res.json(
-      await manager.events({
-        since,
-        service,
-        environment,
-        limit: count(query(req, 'limit'), 100),
-      }),
+    const q = parse(
+      eventsQuerySchema,
+      {
+        since: query(req, 'since'),
+        service: query(req, 'service'),
+        environment: query(req, 'environment'),
+        limit: query(req, 'limit'),
+      },
+      'query',
     );
+    if (q.environment) directory.requireEnvironment(q.environment);
+    res.json(await manager.events.list(q));
   });
 
   // Policies
   router.get('/policies', hamctl, async (req, res) => {
-    res.json(await manager.listPolicies(required(req, 'service')));
+    const service = await knownService(required(req, 'service'), 'query');
+    res.json(await manager.policies.list(service));
   });
   router.patch('/policies/auto-release', hamctl, json, async (req, res) => {
     const body = parse(autoReleaseSchema, req.body);
-    const service = await manager.assertService('service', body.service);
-    const environment = manager.assertEnvironment(
-      'environment',
-      body.environment,
-    );
     res.status(201).json(
-      await manager.applyAutoRelease({
-        service,
-        environment,
+      await manager.policies.applyAutoRelease({
+        service: await knownService(body.service),
+        environment: knownEnvironment(body.environment),
         branch: body.branch,
-        actor: { name: body.committerName, email: body.committerEmail },
+        actor: actor(body),
       }),
     );
   });
@@ -281,29 +257,23 @@ export async function createRouter(
     json,
     async (req, res) => {
       const body = parse(branchRestrictionSchema, req.body);
-      const service = await manager.assertService('service', body.service);
-      const environment = manager.assertEnvironment(
-        'environment',
-        body.environment,
-      );
       res.status(201).json(
-        await manager.applyBranchRestriction({
-          service,
-          environment,
+        await manager.policies.applyBranchRestriction({
+          service: await knownService(body.service),
+          environment: knownEnvironment(body.environment),
           branchRegex: body.branchRegex,
-          actor: { name: body.committerName, email: body.committerEmail },
+          actor: actor(body),
         }),
       );
     },
   );
   router.delete('/policies', hamctl, json, async (req, res) => {
     const body = parse(deletePoliciesSchema, req.body);
-    const service = await manager.assertService('service', body.service);
     res.json(
-      await manager.deletePolicies({
-        service,
+      await manager.policies.delete({
+        service: await knownService(body.service),
         policyIds: body.policyIds,
-        actor: { name: body.committerName, email: body.committerEmail },
+        actor: actor(body),
       }),
     );
   });
@@ -313,28 +283,26 @@ export async function createRouter(
     '/describe/release/:service/:environment',
     hamctl,
     async (req, res) => {
-      res.json(
-        await manager.describeRelease(
-          req.params.service,
-          req.params.environment,
-          count(query(req, 'count')),
-        ),
-      );
+      const service = await knownService(req.params.service, 'path');
+      const environment = knownEnvironment(req.params.environment, 'path');
+      const n = parse(countSchema('count', 1), query(req, 'count'), 'query');
+      res.json(await manager.status.describeRelease(service, environment, n));
     },
   );
   router.get('/describe/artifact/:service', hamctl, async (req, res) => {
+    const service = await knownService(req.params.service, 'path');
+    const n = parse(countSchema('count', 1), query(req, 'count'), 'query');
     res.json(
-      await manager.describeArtifact(
-        req.params.service,
-        count(query(req, 'count')),
+      await manager.artifacts.describe(
+        service,
+        n,
         query(req, 'branch') || undefined,
       ),
     );
   });
   router.get('/describe/latest-artifact/:service', hamctl, async (req, res) => {
-    res.json(
-      await manager.latestArtifact(req.params.service, required(req, 'branch')),
-    );
+    const service = await knownService(req.params.service, 'path');
+    res.json(await manager.artifacts.latest(service, required(req, 'branch')));
   });
 
   // Artifacts
@@ -347,7 +315,7 @@ export async function createRouter(
     res
       .status(201)
       .json(
-        await manager.createArtifact(
+        await manager.artifacts.create(
           body.artifact as ArtifactSpec,
           body.manifests,
           body.md5,
@@ -360,35 +328,31 @@ export async function createRouter(
     artifact,
     express.raw({ type: () => true, limit: '20mb' }),
     async (req, res) => {
-      const service = assertDnsLabel('service', req.params.service);
+      const service = parse(dns('service'), req.params.service, 'path');
+      const id = parse(artifactIdSchema, req.params.artifactId, 'path');
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const manifests = parseUploadedManifests(body, query(req, 'md5'));
       res
         .status(201)
-        .json(
-          await manager.uploadManifests(
-            service,
-            req.params.artifactId,
-            body,
-            query(req, 'md5'),
-          ),
-        );
+        .json(await manager.artifacts.upload(service, id, manifests));
     },
   );
 
-  // Daemon webhooks
+  // Daemon webhooks (the environment in the body must be a configured one)
   router.post('/webhook/daemon/k8s/deploy', daemon, json, async (req, res) => {
-    await manager.daemonDeploy(
-      parse(releaseEventSchema, req.body) as ReleaseEvent,
-    );
+    const ev = parse(releaseEventSchema, req.body) as ReleaseEvent;
+    directory.requireEnvironment(ev.environment);
+    await manager.rollouts.deploy(ev);
     res.json({});
   });
   router.post('/webhook/daemon/k8s/error', daemon, json, async (req, res) => {
     const ev = parse(podErrorSchema, req.body);
+    directory.requireEnvironment(ev.environment);
     ev.errors = ev.errors.map((e: any) => ({
       ...e,
       logs: normalizeLogs(e.logs),
     }));
-    await manager.daemonPodError(ev as PodErrorEvent);
+    await manager.rollouts.podError(ev as PodErrorEvent);
     res.json({});
   });
   router.post(
@@ -396,9 +360,9 @@ export async function createRouter(
     daemon,
     json,
     async (req, res) => {
-      await manager.daemonJobError(
-        parse(jobErrorSchema, req.body) as JobErrorEvent,
-      );
+      const ev = parse(jobErrorSchema, req.body) as JobErrorEvent;
+      directory.requireEnvironment(ev.environment);
+      await manager.rollouts.jobError(ev);
       res.json({});
     },
   );
@@ -431,8 +395,9 @@ export async function createRouter(
       } catch {
         throw new InputError('invalid request body: not JSON');
       }
-      await manager.fluxEvent(
-        req.params.environment,
+      const environment = knownEnvironment(req.params.environment, 'path');
+      await manager.rollouts.flux(
+        environment,
         parse(fluxEventSchema, body) as FluxEvent,
       );
       res.json({});

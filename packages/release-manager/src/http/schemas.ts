@@ -1,11 +1,21 @@
+import { createHash } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
-import { ARTIFACT_ID, DNS1123_LABEL, MANIFEST_FILE } from '../names';
+import {
+  ARTIFACT_ID,
+  ARTIFACT_ID_RULE,
+  BRANCH_NAME,
+  DNS1123_LABEL,
+  DNS1123_LABEL_RULE,
+  isValidBranchRegex,
+  MANIFEST_FILE_NAME,
+} from '@slipway/plugin-release-manager-common/rules';
 import { ArtifactManifests } from './types';
 
-const dns = (what: string) =>
+/** A DNS-1123 label named `what` in messages (a service, environment or namespace name). */
+export const dns = (what: string) =>
   z.string({ error: `${what} is required` }).regex(DNS1123_LABEL, {
-    message: `${what} must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)`,
+    message: `${what} must be ${DNS1123_LABEL_RULE}`,
   });
 
 const person = {
@@ -24,11 +34,7 @@ const person = {
 
 const artifactId = z
   .string()
-  .regex(
-    ARTIFACT_ID,
-    "artifactId must contain only letters, digits, '.', '_' and '-'",
-  )
-  .refine(v => !v.includes('..'), "artifactId must not contain '..'");
+  .regex(ARTIFACT_ID, `artifactId must be ${ARTIFACT_ID_RULE}`);
 
 const intentSchema = z.object({
   type: z.enum(
@@ -80,12 +86,10 @@ export const autoReleaseSchema = z.object({
   branch: z
     .string({ error: 'branch is required' })
     .min(1, 'branch is required')
-    .max(250)
     .regex(
-      /^[A-Za-z0-9._/-]+$/,
-      "branch may contain letters, digits, '.', '_', '/' and '-'",
-    )
-    .refine(b => !b.includes('..'), "branch must not contain '..'"),
+      BRANCH_NAME,
+      "branch may contain letters, digits, '.', '_', '/' and '-' (no '..', at most 250 characters)",
+    ),
   environment: dns('environment'),
   ...person,
 });
@@ -97,7 +101,10 @@ export const branchRestrictionSchema = z.object({
   branchRegex: z
     .string({ error: 'branchRegex is required' })
     .min(1, 'branchRegex is required')
-    .max(500),
+    .max(500)
+    .refine(isValidBranchRegex, {
+      message: 'branchRegex is not a valid regular expression',
+    }),
   ...person,
 });
 
@@ -171,7 +178,7 @@ export const manifestsSchema = z.record(
     z
       .string()
       .regex(
-        MANIFEST_FILE,
+        MANIFEST_FILE_NAME,
         'manifest file names must be one path segment ending in .yaml, .yml or .json',
       ),
     z.string().max(1_000_000),
@@ -271,6 +278,52 @@ export const fluxEventSchema = z
   })
   .passthrough();
 
+/** An artifact id (the rule set's), e.g. in a path. */
+export const artifactIdSchema = artifactId;
+
+/** `count` and `limit` query parameters: a whole number 1–1000, `fallback` when absent. */
+export const countSchema = (name: string, fallback: number) =>
+  z
+    .union([z.literal(''), z.string()])
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0 || n > 1000) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `invalid value '${v}' of ${name}. Must be a positive integer (at most 1000).`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** `since`: RFC 3339 time or epoch milliseconds, as an RFC 3339 string. */
+const sinceSchema = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'since must be an RFC 3339 time or epoch milliseconds',
+      });
+      return z.NEVER;
+    }
+    return new Date(ms).toISOString();
+  });
+
+/** `GET /events` query. */
+export const eventsQuerySchema = z.object({
+  since: sinceSchema,
+  service: dns('service').optional(),
+  environment: dns('environment').optional(),
+  limit: countSchema('limit', 100),
+});
+
 /**
  * Parses `value` with `schema` or throws an `InputError` (HTTP 400) whose
  * message names the first offending field.
@@ -280,21 +333,12 @@ export function parse<T extends z.ZodTypeAny>(
   value: unknown,
   what = 'request body',
 ): z.infer<T> {
-  if (
-    value === undefined ||
-    value === null ||
-    (typeof value === 'object' &&
-      !Array.isArray(value) &&
-      Object.keys(value as object).length === 0 &&
-      what === 'request body')
-  ) {
-    // fall through to zod for field names
-  }
-  const r = schema.safeParse(value ?? {});
+  const r = schema.safeParse(value ?? (what === 'request body' ? {} : value));
   if (!r.success) {
     const issue = r.error.issues[0];
     const field = issue.path.join('.');
     const msg = issue.message;
+    if (issue.code === 'custom' && !field) throw new InputError(msg);
     throw new InputError(
       field && !msg.includes(field.split('.').pop()!)
         ? `invalid ${what}: ${field}: ${msg}`
@@ -306,8 +350,31 @@ export function parse<T extends z.ZodTypeAny>(
   return r.data;
 }
 
-/** Validates an uploaded manifests object. @throws InputError */
-export function parseManifests(value: unknown): ArtifactManifests {
+/**
+ * Parses the body of `PUT /artifacts/upload/…`: JSON manifests (environment → file
+ * name → content), checked against `md5` when given (hex or base64 MD5 of the body).
+ * @throws InputError for a wrong MD5, malformed JSON or invalid manifests
+ */
+export function parseUploadedManifests(
+  body: Buffer,
+  md5?: string,
+): ArtifactManifests {
+  if (md5) {
+    const hash = createHash('md5').update(body);
+    const hex = hash.copy().digest('hex');
+    const b64 = hash.digest('base64');
+    if (md5 !== hex && md5 !== b64) {
+      throw new InputError('md5 does not match the uploaded manifests');
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new InputError(
+      'manifests must be a JSON object: environment → file name → content',
+    );
+  }
   return parse(manifestsSchema, value, 'manifests');
 }
 

@@ -1,0 +1,299 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  branchMatches,
+  findRefusingBranchRestriction,
+} from '@slipway/plugin-release-manager-common/rules';
+import { ReleaseManagerConfig } from '../config';
+import { ConfigRepo, WriteContext } from '../git/ConfigRepo';
+import { Actor } from '../git/types';
+import {
+  ApplyBranchRestrictionPolicyResponse,
+  ApplyPolicyResponse,
+  AutoReleasePolicy,
+  BranchRestrictionPolicy,
+  DeletePolicyResponse,
+  ListPoliciesResponse,
+} from '../http/types';
+import { EventFeed } from './EventFeed';
+import { policyFile } from './layout';
+import { policyMessage } from './releases/messages';
+
+/** A service's policy file in the config repo (`policies/<service>.json`). */
+export interface PolicyFile {
+  service: string;
+  autoReleases: AutoReleasePolicy[];
+  branchRestrictions: BranchRestrictionPolicy[];
+}
+
+/** A validated `PATCH /policies/auto-release`: a known service, a configured environment, a valid branch name. */
+export interface AutoReleaseInput {
+  service: string;
+  branch: string;
+  environment: string;
+  actor: Actor;
+}
+
+/** A validated `PATCH /policies/branch-restriction`: `branchRegex` compiles. */
+export interface BranchRestrictionInput {
+  service: string;
+  environment: string;
+  branchRegex: string;
+  actor: Actor;
+}
+
+/** A validated `DELETE /policies`. */
+export interface DeletePoliciesInput {
+  service: string;
+  policyIds: string[];
+  actor: Actor;
+}
+
+/**
+ * Policies (Lunar's): auto-release of a branch into an environment, and branch
+ * restrictions (an environment takes releases only from branches whose whole name
+ * matches a regex), per service in the config repo plus the global restrictions of
+ * the server config. Every change is a commit and an event.
+ *
+ * Errors: `InputError` (400) for conflicts between the two kinds and for removing a
+ * global restriction; `NotFoundError` (404) for deleting policies that do not exist.
+ */
+export class PolicyService {
+  constructor(
+    private readonly config: ReleaseManagerConfig,
+    private readonly repo: ConfigRepo,
+    private readonly events: EventFeed,
+  ) {}
+
+  /** The branch restrictions of the server config, as policies (`global: true`). */
+  globalRestrictions(): BranchRestrictionPolicy[] {
+    return this.config.globalBranchRestrictions.map(r => ({
+      id: `global-branch-restriction-${r.environment}`,
+      environment: r.environment,
+      branchRegex: r.branchRegex,
+      global: true,
+    }));
+  }
+
+  /** A service's policies, at `head` or in the working tree of a write. */
+  async read(service: string, ctx?: WriteContext): Promise<PolicyFile> {
+    const rel = policyFile(service);
+    const text = ctx ? await ctx.readFile(rel) : await this.repo.readFile(rel);
+    const p = text ? (JSON.parse(text) as Partial<PolicyFile>) : {};
+    return {
+      service,
+      autoReleases: p.autoReleases ?? [],
+      branchRestrictions: p.branchRestrictions ?? [],
+    };
+  }
+
+  /**
+   * The branch restriction (global or the service's) that refuses `branch` in
+   * `environment`, read in the working tree of a write; undefined when allowed.
+   */
+  async refusingRestriction(
+    ctx: WriteContext,
+    service: string,
+    environment: string,
+    branch: string,
+  ): Promise<BranchRestrictionPolicy | undefined> {
+    const p = await this.read(service, ctx);
+    return findRefusingBranchRestriction(
+      [...this.globalRestrictions(), ...p.branchRestrictions],
+      environment,
+      branch,
+    );
+  }
+
+  /** `GET /policies?service=`: the service's policies plus the global restrictions. */
+  async list(service: string): Promise<ListPoliciesResponse> {
+    const p = await this.read(service);
+    return {
+      service,
+      autoReleases: p.autoReleases,
+      branchRestrictions: [
+        ...this.globalRestrictions(),
+        ...p.branchRestrictions,
+      ],
+    };
+  }
+
+  private async save(ctx: WriteContext, p: PolicyFile) {
+    const rel = policyFile(p.service);
+    if (p.autoReleases.length + p.branchRestrictions.length === 0) {
+      await ctx.remove(rel);
+    } else {
+      await ctx.writeFile(rel, `${JSON.stringify(p, null, 2)}\n`);
+    }
+    return rel;
+  }
+
+  /**
+   * `PATCH /policies/auto-release`. Refuses (400) a branch a restriction forbids. An
+   * auto-release policy already set for the environment is overwritten in its place
+   * (Lunar's `SetAutoRelease`), so an environment auto-releases one branch at most.
+   */
+  async applyAutoRelease(
+    input: AutoReleaseInput,
+  ): Promise<ApplyPolicyResponse> {
+    const { service, branch, environment, actor } = input;
+    const id = `auto-release-${branch.replace(
+      /[^A-Za-z0-9._-]+/g,
+      '-',
+    )}-${environment}`;
+    const { result: replaced } = await this.repo.write(async ctx => {
+      const r = await this.refusingRestriction(
+        ctx,
+        service,
+        environment,
+        branch,
+      );
+      if (r) {
+        throw new InputError(
+          `auto-release of branch '${branch}' to ${environment} conflicts with branch restriction policy '${r.id}' (${r.branchRegex})`,
+        );
+      }
+      const p = await this.read(service, ctx);
+      if (p.autoReleases.some(a => a.id === id)) {
+        return { result: undefined as string | undefined };
+      }
+      const policy = { id, branch, environment };
+      const same = p.autoReleases.findIndex(a => a.environment === environment);
+      const old = same >= 0 ? p.autoReleases[same].id : undefined;
+      if (same >= 0) p.autoReleases[same] = policy;
+      else p.autoReleases.push(policy);
+      const rel = await this.save(ctx, p);
+      return {
+        result: old,
+        commit: {
+          author: actor,
+          paths: [rel],
+          message: policyMessage(
+            service,
+            `apply auto-release of ${branch} to ${environment}`,
+            id,
+            actor,
+          ),
+        },
+      };
+    });
+    await this.events.record({
+      type: 'policy',
+      service,
+      environment,
+      actorName: actor.name,
+      actorEmail: actor.email,
+      message: `${
+        actor.name
+      } set auto-release of ${service} branch ${branch} to ${environment}${
+        replaced ? ` (replacing ${replaced})` : ''
+      }`,
+      data: { action: 'apply', policy: 'auto-release', id, branch, replaced },
+    });
+    return { id, service, branch, environment };
+  }
+
+  /** `PATCH /policies/branch-restriction`. Refuses (400) a restriction an auto-release policy of the environment breaks. */
+  async applyBranchRestriction(
+    input: BranchRestrictionInput,
+  ): Promise<ApplyBranchRestrictionPolicyResponse> {
+    const { service, environment, branchRegex, actor } = input;
+    const id = `branch-restriction-${environment}`;
+    await this.repo.write(async ctx => {
+      const p = await this.read(service, ctx);
+      const broken = p.autoReleases.find(
+        a =>
+          a.environment === environment &&
+          !branchMatches(branchRegex, a.branch),
+      );
+      if (broken) {
+        throw new InputError(
+          `branch restriction ${branchRegex} on ${environment} conflicts with auto-release policy '${broken.id}' (branch '${broken.branch}'); delete it first`,
+        );
+      }
+      const existing = p.branchRestrictions.find(r => r.id === id);
+      if (existing?.branchRegex === branchRegex) return { result: undefined };
+      p.branchRestrictions = [
+        ...p.branchRestrictions.filter(r => r.id !== id),
+        { id, environment, branchRegex },
+      ];
+      const rel = await this.save(ctx, p);
+      return {
+        result: undefined,
+        commit: {
+          author: actor,
+          paths: [rel],
+          message: policyMessage(
+            service,
+            `apply branch restriction ${branchRegex} on ${environment}`,
+            id,
+            actor,
+          ),
+        },
+      };
+    });
+    await this.events.record({
+      type: 'policy',
+      service,
+      environment,
+      actorName: actor.name,
+      actorEmail: actor.email,
+      message: `${actor.name} restricted ${service} in ${environment} to branches ${branchRegex}`,
+      data: { action: 'apply', policy: 'branch-restriction', id, branchRegex },
+    });
+    return { id, service, environment, branchRegex };
+  }
+
+  /** `DELETE /policies`. Global restrictions cannot be removed (400); no matching policy gives 404. */
+  async delete(input: DeletePoliciesInput): Promise<DeletePolicyResponse> {
+    const { service, policyIds, actor } = input;
+    const globals = new Set(this.globalRestrictions().map(g => g.id));
+    const g = policyIds.find(id => globals.has(id));
+    if (g) {
+      throw new InputError(
+        `policy '${g}' is a global branch restriction from the server config and cannot be removed`,
+      );
+    }
+    const { result: count } = await this.repo.write(async ctx => {
+      const p = await this.read(service, ctx);
+      const before = p.autoReleases.length + p.branchRestrictions.length;
+      p.autoReleases = p.autoReleases.filter(a => !policyIds.includes(a.id));
+      p.branchRestrictions = p.branchRestrictions.filter(
+        r => !policyIds.includes(r.id),
+      );
+      const removed =
+        before - p.autoReleases.length - p.branchRestrictions.length;
+      if (!removed) {
+        throw new NotFoundError(
+          `no policies exist with ids ${policyIds.join(
+            ', ',
+          )} for service '${service}'`,
+        );
+      }
+      const rel = await this.save(ctx, p);
+      return {
+        result: removed,
+        commit: {
+          author: actor,
+          paths: [rel],
+          message: policyMessage(
+            service,
+            `delete policies ${policyIds.join(', ')}`,
+            policyIds.join(','),
+            actor,
+          ),
+        },
+      };
+    });
+    await this.events.record({
+      type: 'policy',
+      service,
+      actorName: actor.name,
+      actorEmail: actor.email,
+      message: `${actor.name} deleted policies ${policyIds.join(
+        ', ',
+      )} of ${service}`,
+      data: { action: 'delete', ids: policyIds },
+    });
+    return { service, count };
+  }
+}
