@@ -73,6 +73,22 @@ interface CacheEntry {
 }
 
 const IMAGE_RETRY_MS = 10_000;
+const BUILD_CONCURRENCY = 3;
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function inParallel<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+}
 
 /**
  * The embedded stand-in for Flux's kustomize-controller: applies every
@@ -94,7 +110,9 @@ export class Reconciler {
   private lastSummary?: ReconcileSummary;
   private lastReconcileAt?: string;
   private pods: PodInfo[] = [];
-  private images?: { at: number; names: Set<string> };
+  private images?: { at: number; pass: number; names: Set<string> };
+  private pass = 0;
+  private lastFailed = '';
   private waiters: (() => void)[] = [];
   private force = false;
   private kick?: () => void;
@@ -167,6 +185,7 @@ export class Reconciler {
   /** One pass: fetch, apply every folder, prune, restart crashed containers, write file_sd, report. */
   async reconcileOnce(): Promise<ReconcileSummary> {
     const started = this.now();
+    this.pass++;
     const force = this.force;
     this.force = false;
     const summary: ReconcileSummary = {
@@ -204,9 +223,16 @@ export class Reconciler {
     let pods = await podman.pods(this.selector);
     const byName = new Map(pods.map(p => [p.name, p]));
     const touched = new Set<string>();
-    const outcomes: ApplyOutcome[] = [];
 
     if (this.checkedOut && revision) {
+      // Render changed folders first, a few at a time (kustomize is a process each).
+      await inParallel(
+        this.folders.filter(f => this.cache.get(f.path)?.tree !== f.tree),
+        BUILD_CONCURRENCY,
+        async f => {
+          this.cache.set(f.path, await this.build(f));
+        },
+      );
       const keep = new Set<string>();
       for (const f of this.folders) {
         const outcome = await this.applyFolder(
@@ -218,7 +244,8 @@ export class Reconciler {
           summary,
           force,
         );
-        if (outcome) outcomes.push(outcome);
+        // Report at once: the release manager shows it while other folders apply.
+        if (outcome) await this.report(outcome);
         keep.add(folderKey(f.environment, f.namespace, f.service));
       }
       // Prune: pods whose folder the repo no longer has.
@@ -277,18 +304,19 @@ export class Reconciler {
     this.pods = pods;
     writeFileSd(this.options.fileSdPath, fileSdTargets(pods));
 
-    for (const o of outcomes) await this.report(o);
     writeState(this.options.stateFile, this.state);
 
     summary.durationMs = this.now() - started;
     this.lastSummary = summary;
     this.lastReconcileAt = new Date(this.now()).toISOString();
     this.lastError = undefined;
+    const failed = summary.failed.join(' ');
     if (
       summary.created.length ||
       summary.removed.length ||
-      summary.failed.length
+      failed !== this.lastFailed
     ) {
+      this.lastFailed = failed;
       logger.info(
         `reconciled ${revision ?? '(no revision)'} in ${
           summary.durationMs
@@ -488,12 +516,24 @@ export class Reconciler {
     }
   }
 
+  /**
+   * Local image names: listed at most once per pass, and reused for
+   * {@link IMAGE_RETRY_MS} unless `fresh` (a changed folder or a forced pass).
+   */
   private async imageNames(fresh: boolean): Promise<Set<string>> {
     const now = this.now();
-    if (!fresh && this.images && now - this.images.at < IMAGE_RETRY_MS) {
+    if (
+      this.images &&
+      (this.images.pass === this.pass ||
+        (!fresh && now - this.images.at < IMAGE_RETRY_MS))
+    ) {
       return this.images.names;
     }
-    this.images = { at: now, names: await this.options.podman.imageNames() };
+    this.images = {
+      at: now,
+      pass: this.pass,
+      names: await this.options.podman.imageNames(),
+    };
     return this.images.names;
   }
 
@@ -593,7 +633,10 @@ export class Reconciler {
               : undefined,
             status: p.status,
             containers: p.containers.map(c => ({
-              name: c.name,
+              // podman names a pod's containers `<pod>-<container>`
+              name: c.name.startsWith(`${p.name}-`)
+                ? c.name.slice(p.name.length + 1)
+                : c.name,
               status: c.status,
               restarts: this.backoff.restarts(c.id),
             })),

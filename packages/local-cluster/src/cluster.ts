@@ -31,6 +31,10 @@ export async function startLocalCluster(
     containersConf: config.containersConf,
     workDir: path.join(config.dataDir, 'tmp'),
     binary: options.podmanBinary,
+    onCommand: process.env.LOCAL_CLUSTER_DEBUG
+      ? (args, ms, code) =>
+          logger.info(`podman ${args.join(' ')}: exit ${code} in ${ms} ms`)
+      : undefined,
   });
   const availability = await podman.availability();
   let reconciler: Reconciler | undefined;

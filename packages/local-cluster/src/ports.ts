@@ -24,8 +24,16 @@ export class PortAllocator {
     }
   }
 
-  /** The port of `key`, allocating (and persisting) one when it has none. */
-  async allocate(key: string): Promise<number> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** The port of `key`, allocating (and persisting) one when it has none. Safe to call concurrently. */
+  allocate(key: string): Promise<number> {
+    const next = this.queue.then(() => this.allocateNow(key));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async allocateNow(key: string): Promise<number> {
     const known = this.ports[key];
     if (known) return known;
     const taken = new Set(Object.values(this.ports));

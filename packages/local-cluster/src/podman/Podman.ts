@@ -70,18 +70,29 @@ export class Podman {
       /** An empty folder to run podman in, and for temporary manifests. */
       workDir: string;
       binary?: string;
+      /** Called after every podman command with its arguments and duration (for debug logs). */
+      onCommand?: (args: string[], ms: number, code: number) => void;
     },
   ) {
     this.env = { CONTAINERS_CONF: options.containersConf };
     fs.mkdirSync(path.join(options.workDir, 'cwd'), { recursive: true });
   }
 
-  private podman(args: string[], timeoutMs = 120_000) {
-    return run(this.options.binary ?? 'podman', args, {
-      env: this.env,
-      cwd: path.join(this.options.workDir, 'cwd'),
-      timeoutMs,
-    });
+  private async podman(args: string[], timeoutMs = 120_000) {
+    const started = Date.now();
+    let code = 0;
+    try {
+      return await run(this.options.binary ?? 'podman', args, {
+        env: this.env,
+        cwd: path.join(this.options.workDir, 'cwd'),
+        timeoutMs,
+      });
+    } catch (e) {
+      code = (e as CommandError).result?.code ?? -1;
+      throw e;
+    } finally {
+      this.options.onCommand?.(args, Date.now() - started, code);
+    }
   }
 
   /** `podman version`: whether podman is installed and works. */
