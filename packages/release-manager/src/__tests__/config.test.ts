@@ -101,9 +101,13 @@ describe('loadConfig', () => {
         },
       }),
     ).toThrow(/auth\.daemonToken/);
-    expect(loadConfig({ env: { RELEASE_MANAGER_TOKEN: 'secret' } }).auth).toEqual(
-      { token: 'secret', daemonToken: 'secret', artifactToken: 'secret' },
-    );
+    expect(
+      loadConfig({ env: { RELEASE_MANAGER_TOKEN: 'secret' } }).auth,
+    ).toEqual({
+      token: 'secret',
+      daemonToken: 'secret',
+      artifactToken: 'secret',
+    });
     // Development mode keeps a configured token.
     expect(
       loadConfig({ env: { RELEASE_MANAGER_TOKEN: 'secret' }, dev: true }).auth

@@ -31,16 +31,37 @@ export interface NewEvent {
 }
 
 /**
+ * The `migrations/` folder of this package (knex migrations, shipped in the package's
+ * `files`): found by walking up from this module to the package root, so it works
+ * from `src/` and from a built `dist/`.
+ */
+export function migrationsDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      const { name } = JSON.parse(fs.readFileSync(pkg, 'utf8'));
+      if (name === '@slipway/release-manager') {
+        return path.join(dir, 'migrations');
+      }
+    }
+    if (path.dirname(dir) === dir) {
+      throw new Error('cannot find the migrations of @slipway/release-manager');
+    }
+  }
+}
+
+/**
  * The release manager's database (knex): rollout events, the events feed and
  * the config repo write lock. SQLite (better-sqlite3) by default, PostgreSQL
- * when configured. Tables are created on open.
+ * when configured. The tables come from the knex migrations in `migrations/`,
+ * run on open.
  */
 export class Database {
   private readonly owner = `${os.hostname()}-${process.pid}-${randomUUID()}`;
 
   private constructor(readonly knex: Knex, readonly client: string) {}
 
-  /** Opens the database and creates missing tables. */
+  /** Opens the database and runs the pending migrations. */
   static async open(config: DatabaseConfig): Promise<Database> {
     if (config.client === 'better-sqlite3') {
       const filename = (config.connection as any).filename ?? config.connection;
@@ -77,42 +98,11 @@ export class Database {
   }
 
   private async migrate() {
-    const k = this.knex;
-    if (!(await k.schema.hasTable('rm_rollout_events'))) {
-      await k.schema.createTable('rm_rollout_events', t => {
-        t.increments('id').primary();
-        t.string('environment', 63).notNullable();
-        t.string('service', 63).notNullable();
-        t.string('artifact_id', 200).nullable();
-        t.string('kind', 16).notNullable();
-        t.text('payload').notNullable();
-        t.string('created_at', 32).notNullable();
-        t.index(['environment', 'service', 'id'], 'rm_rollout_env_service');
-      });
-    }
-    if (!(await k.schema.hasTable('rm_events'))) {
-      await k.schema.createTable('rm_events', t => {
-        t.increments('id').primary();
-        t.string('type', 32).notNullable();
-        t.string('service', 63).nullable();
-        t.string('environment', 63).nullable();
-        t.string('artifact_id', 200).nullable();
-        t.string('actor_name', 200).nullable();
-        t.string('actor_email', 200).nullable();
-        t.text('message').notNullable();
-        t.text('data').nullable();
-        t.string('created_at', 32).notNullable();
-        t.index(['created_at'], 'rm_events_created');
-        t.index(['service', 'id'], 'rm_events_service');
-      });
-    }
-    if (!(await k.schema.hasTable('rm_locks'))) {
-      await k.schema.createTable('rm_locks', t => {
-        t.string('name', 100).primary();
-        t.string('owner', 200).notNullable();
-        t.bigInteger('expires_at').notNullable();
-      });
-    }
+    await this.knex.migrate.latest({
+      directory: migrationsDir(),
+      tableName: 'rm_knex_migrations',
+      loadExtensions: ['.js'],
+    });
   }
 
   /**

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import knexFactory from 'knex';
+import { Database, migrationsDir } from '../db/Database';
+import { tmpDir } from '../__testUtils__/helpers';
+
+describe('Database: knex migrations', () => {
+  it('creates the tables through the migrations folder and records them', async () => {
+    expect(fs.readdirSync(migrationsDir())).toContain('20261202000000_init.js');
+    const filename = path.join(tmpDir(), 'rm.sqlite');
+    const db = await Database.open({
+      client: 'better-sqlite3',
+      connection: { filename },
+    });
+    try {
+      for (const table of ['rm_rollout_events', 'rm_events', 'rm_locks']) {
+        expect(await db.knex.schema.hasTable(table)).toBe(true);
+      }
+      const done = await db.knex('rm_knex_migrations').select('name');
+      expect(done.map(r => r.name)).toEqual(['20261202000000_init.js']);
+      await db.addEvent({ type: 'policy', message: 'hello' });
+      expect((await db.events({ limit: 5 })).map(e => e.message)).toEqual([
+        'hello',
+      ]);
+    } finally {
+      await db.close();
+    }
+    // Opening again runs nothing new and keeps the rows.
+    const again = await Database.open({
+      client: 'better-sqlite3',
+      connection: { filename },
+    });
+    try {
+      expect(await again.knex('rm_knex_migrations').count({ n: '*' })).toEqual([
+        { n: 1 },
+      ]);
+      expect(await again.events({ limit: 5 })).toHaveLength(1);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('adopts a database made before migrations, keeping its rows', async () => {
+    const filename = path.join(tmpDir(), 'old.sqlite');
+    const old = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+    });
+    await old.schema.createTable('rm_events', t => {
+      t.increments('id').primary();
+      t.string('type', 32).notNullable();
+      t.string('service', 63).nullable();
+      t.string('environment', 63).nullable();
+      t.string('artifact_id', 200).nullable();
+      t.string('actor_name', 200).nullable();
+      t.string('actor_email', 200).nullable();
+      t.text('message').notNullable();
+      t.text('data').nullable();
+      t.string('created_at', 32).notNullable();
+    });
+    await old('rm_events').insert({
+      type: 'release',
+      message: 'from before',
+      created_at: '2026-11-01T00:00:00.000Z',
+    });
+    await old.destroy();
+    const db = await Database.open({
+      client: 'better-sqlite3',
+      connection: { filename },
+    });
+    try {
+      expect((await db.events({ limit: 5 })).map(e => e.message)).toEqual([
+        'from before',
+      ]);
+      expect(await db.knex.schema.hasTable('rm_locks')).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+});
