@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -30,7 +30,21 @@ export function podmanEnv() {
       encoding: 'utf8',
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-  return { dir, conf, run };
+  /** Like `run`, without blocking the event loop (the backend under test shares it). */
+  const runAsync = (args: string[], input?: string) =>
+    new Promise<string>((resolve, reject) => {
+      const child = execFile(
+        'podman',
+        args,
+        { env: { ...process.env, CONTAINERS_CONF: conf } },
+        (error, stdout, stderr) =>
+          error
+            ? reject(new Error(`podman ${args[0]}: ${stderr || error.message}`))
+            : resolve(stdout),
+      );
+      child.stdin?.end(input ?? '');
+    });
+  return { dir, conf, run, runAsync };
 }
 
 /**

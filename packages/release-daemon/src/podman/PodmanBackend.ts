@@ -20,6 +20,7 @@ import {
   PsContainer,
 } from './parse';
 import { PodmanCli } from './PodmanCli';
+import { readCgroupCpuSeconds } from './cgroupCpu';
 import { probeReadiness } from './readiness';
 
 /** Options of {@link PodmanBackend}. */
@@ -32,12 +33,14 @@ export interface PodmanBackendOptions {
   progressDeadlineSeconds?: number;
   /** Full `podman ps` resync period in ms besides event-driven ones (default 15000). */
   resyncMs?: number;
-  /** Readiness probe period of a pod not yet ready, in ms (default 250). */
+  /** Readiness probe period of a pod not yet ready, in ms (default 200). */
   probeNotReadyMs?: number;
   /** Readiness probe period of a ready pod, in ms (default 10000). */
   probeReadyMs?: number;
   /** Minimum age of `podman stats` figures before they are read again, in ms (default 10000). */
   statsMaxAgeMs?: number;
+  /** Reads a cgroup's CPU seconds (default `readCgroupCpuSeconds`; tests pass one that fails to force `podman stats`). */
+  readCgroup?: (cgroupPath: string) => number | undefined;
   /** Clock (tests). */
   now?: () => number;
 }
@@ -112,9 +115,11 @@ export class PodmanBackend implements RolloutBackend {
   private stats?: { at: number; usage: CpuUsage };
   private statsInFlight?: Promise<CpuUsage>;
   private readonly now: () => number;
+  private readonly readCgroup: (cgroupPath: string) => number | undefined;
 
   constructor(private readonly options: PodmanBackendOptions) {
     this.now = options.now ?? Date.now;
+    this.readCgroup = options.readCgroup ?? readCgroupCpuSeconds;
   }
 
   async start(sink: RolloutSink): Promise<void> {
@@ -124,7 +129,9 @@ export class PodmanBackend implements RolloutBackend {
     await this.refresh();
     this.timers.push(
       setInterval(() => void this.refresh(), this.options.resyncMs ?? 15_000),
-      setInterval(() => this.tick(), 250),
+      setInterval(() => this.probeDue(), 100),
+      // Stalls are a matter of time passing: re-evaluate every second.
+      setInterval(() => this.evaluate(), 1000),
     );
   }
 
@@ -179,47 +186,65 @@ export class PodmanBackend implements RolloutBackend {
   }
 
   /**
-   * CPU seconds of every running local-cluster container from `podman stats
-   * --no-stream --format json`, read at most once per `statsMaxAgeMs`.
+   * CPU seconds of every running local-cluster container: from its cgroup
+   * (`readCgroupCpuSeconds`, read on every call: a file read) and, for
+   * containers whose cgroup is not readable, from `podman stats --no-stream
+   * --format json`, run at most once per `statsMaxAgeMs` and in the
+   * background once figures exist (a scrape never waits for it then).
    */
   async cpuUsage(): Promise<CpuUsage> {
-    const maxAge = this.options.statsMaxAgeMs ?? 10_000;
-    if (this.stats && this.now() - this.stats.at < maxAge) {
-      return this.stats.usage;
+    const usage: CpuUsage = new Map();
+    const rest: ContainerState[] = [];
+    for (const c of this.containers.values()) {
+      if (c.ps.state !== 'running') continue;
+      const seconds = c.inspected?.cgroupPath
+        ? this.readCgroup(c.inspected.cgroupPath)
+        : undefined;
+      if (seconds === undefined) rest.push(c);
+      else usage.set(c.ps.id, seconds);
     }
-    if (!this.statsInFlight) {
-      this.statsInFlight = this.readStats().finally(() => {
+    if (rest.length > 0) {
+      const stats = await this.statsFor(rest);
+      for (const c of rest) {
+        const seconds = stats.get(c.ps.id);
+        if (seconds !== undefined) usage.set(c.ps.id, seconds);
+      }
+    }
+    return usage;
+  }
+
+  private async statsFor(containers: ContainerState[]): Promise<CpuUsage> {
+    const maxAge = this.options.statsMaxAgeMs ?? 10_000;
+    const fresh = this.stats && this.now() - this.stats.at < maxAge;
+    if (!fresh && !this.statsInFlight) {
+      this.statsInFlight = this.readStats(containers).finally(() => {
         this.statsInFlight = undefined;
       });
     }
-    return this.statsInFlight;
+    if (this.stats) return this.stats.usage;
+    return this.statsInFlight ?? new Map();
   }
 
-  private async readStats(): Promise<CpuUsage> {
-    const running = [...this.containers.values()].filter(
-      c => c.ps.state === 'running',
-    );
+  private async readStats(running: ContainerState[]): Promise<CpuUsage> {
     const usage: CpuUsage = new Map();
-    if (running.length > 0) {
-      try {
-        const { stdout } = await this.options.cli.run([
-          'stats',
-          '--no-stream',
-          '--format',
-          'json',
-          ...running.map(c => c.ps.id),
-        ]);
-        for (const s of parseStats(stdout)) {
-          const full = running.find(
-            c => c.ps.id.startsWith(s.id) || c.ps.name === s.name,
-          );
-          if (full) usage.set(full.ps.id, s.cpuSeconds);
-        }
-      } catch (error) {
-        // A container that stopped between ps and stats fails the whole call; keep the old figures.
-        this.options.logger.warn((error as Error).message);
-        return this.stats?.usage ?? usage;
+    try {
+      const { stdout } = await this.options.cli.run([
+        'stats',
+        '--no-stream',
+        '--format',
+        'json',
+        ...running.map(c => c.ps.id),
+      ]);
+      for (const s of parseStats(stdout)) {
+        const full = running.find(
+          c => c.ps.id.startsWith(s.id) || c.ps.name === s.name,
+        );
+        if (full) usage.set(full.ps.id, s.cpuSeconds);
       }
+    } catch (error) {
+      // A container that stopped between ps and stats fails the whole call; keep the old figures.
+      this.options.logger.warn((error as Error).message);
+      return this.stats?.usage ?? usage;
     }
     this.stats = { at: this.now(), usage };
     return usage;
@@ -283,6 +308,8 @@ export class PodmanBackend implements RolloutBackend {
         }
         c.ps.state = 'running';
         c.stopping = false;
+        // Inspected before its first start, it had no cgroup yet (CPU metrics read it).
+        if (c.inspected && !c.inspected.cgroupPath) void this.inspect([e.id]);
         this.evaluate();
         return;
       case 'stop':
@@ -424,8 +451,8 @@ export class PodmanBackend implements RolloutBackend {
     return this.probes.get(podId)?.ok === true;
   }
 
-  /** Runs due readiness probes, then re-evaluates stalls. */
-  private tick() {
+  /** Runs the readiness probes that are due; a changed result re-evaluates. */
+  private probeDue() {
     const now = this.now();
     for (const [podId, containers] of this.pods()) {
       if (!containers.every(c => c.ps.state === 'running')) continue;
@@ -439,7 +466,7 @@ export class PodmanBackend implements RolloutBackend {
       this.probes.set(podId, probe);
       const period = probe.ok
         ? this.options.probeReadyMs ?? 10_000
-        : this.options.probeNotReadyMs ?? 250;
+        : this.options.probeNotReadyMs ?? 200;
       if (probe.inFlight || now - probe.checkedAt < period) continue;
       probe.inFlight = true;
       void probeReadiness(target.port, target.path).then(ok => {
@@ -451,7 +478,6 @@ export class PodmanBackend implements RolloutBackend {
         }
       });
     }
-    this.evaluate();
   }
 
   /** Derives workload states and failures and hands them to the sink. */

@@ -84,6 +84,8 @@ export interface InspectedContainer {
   /** Epoch ms of the last run's end (undefined when it never ended). */
   finishedAt?: number;
   oomKilled: boolean;
+  /** `State.CgroupPath`, e.g. `/libpod_parent/<pod id>/libpod-<id>` ('' when unknown). */
+  cgroupPath: string;
 }
 
 function epochMs(s: unknown): number | undefined {
@@ -116,6 +118,7 @@ export function parseInspect(text: string): InspectedContainer[] {
       exitCode: Number(state.ExitCode ?? 0),
       finishedAt: epochMs(state.FinishedAt),
       oomKilled: state.OOMKilled === true,
+      cgroupPath: String(state.CgroupPath ?? ''),
     };
   });
 }
