@@ -7,8 +7,9 @@
  *   node --require @backstage/cli-node/config/nodeTransform.cjs scripts/measure.ts \
  *     [--mode cluster|kube-play] [--seconds 60] [--settle 20]
  *
- * - `cluster` (default): the pods the local cluster runs (label
- *   slipway.dev/managed-by=local-cluster) and the load generator already running
+ * - `cluster` (default): the pods the local cluster runs (labels
+ *   slipway.dev/managed-by=local-cluster, slipway.dev/cluster=$LOCAL_CLUSTER_NAME or
+ *   `local`) and the load generator already running
  *   (`slipway-example-fleet load`, found by its command line).
  * - `kube-play`: without the local cluster. Reads what each environment runs from the
  *   config repo ($SLIPWAY_DATA/release-manager/config-repo.git), turns every replica of
@@ -70,16 +71,27 @@ function sample(pid: number): Sample | undefined {
   }
 }
 
-function podPids(podPrefix: string) {
+/** Containers (with their pod's infra container) of the pods whose name starts with `podPrefix`, or, for the local cluster, whose containers carry `slipway.dev/cluster=<cluster>`. */
+function podPids(select: { podPrefix?: string; cluster?: string }) {
   const listed = JSON.parse(
     podman('ps', '--pod', '--format', 'json'),
   ) as Array<{
     Id: string;
+    Pod?: string;
     PodName?: string;
+    Labels?: Record<string, string>;
   }>;
-  const ids = listed
-    .filter(c => c.PodName?.startsWith(podPrefix))
-    .map(c => c.Id);
+  const pods = new Set(
+    listed
+      .filter(c =>
+        select.cluster
+          ? c.Labels?.['slipway.dev/managed-by'] === 'local-cluster' &&
+            c.Labels?.['slipway.dev/cluster'] === select.cluster
+          : c.PodName?.startsWith(select.podPrefix ?? ''),
+      )
+      .map(c => c.Pod),
+  );
+  const ids = listed.filter(c => c.Pod && pods.has(c.Pod)).map(c => c.Id);
   if (!ids.length) return { workload: [], infra: [], conmon: [], pods: 0 };
   const inspected = JSON.parse(podman('inspect', ...ids)) as Array<{
     State: { Pid: number; ConmonPid: number };
@@ -167,8 +179,10 @@ async function main() {
   const settle = Number(values.settle);
   let cleanup = async () => {};
   let loadPid: number | undefined;
-  // The local cluster names its pods slw-<env>-<namespace>-<service>-<replica>.
-  let podPrefix = 'slw-';
+  // The local cluster labels every container with its cluster name (default `local`).
+  let select: { podPrefix?: string; cluster?: string } = {
+    cluster: process.env.LOCAL_CLUSTER_NAME || 'local',
+  };
   if (values.mode === 'kube-play') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-measure-'));
     const { yamlFile, sdFile, pods } = kubePlayManifests(dir);
@@ -178,7 +192,7 @@ async function main() {
     console.log(
       `kube play: started in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
-    podPrefix = 'fleetm-';
+    select = { podPrefix: 'fleetm-' };
     const load = spawn(
       process.execPath,
       [
@@ -207,7 +221,7 @@ async function main() {
   try {
     console.log(`settling ${settle} s under load`);
     await sleep(settle * 1000);
-    const pids = podPids(podPrefix);
+    const pids = podPids(select);
     const groups: Record<string, number[]> = {
       workload: pids.workload,
       'pod infra': pids.infra,
