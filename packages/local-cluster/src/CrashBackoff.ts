@@ -54,6 +54,13 @@ export class CrashBackoff {
     return out;
   }
 
+  /** Whether some container is down and waiting for its restart. */
+  pending(): boolean {
+    for (const e of this.entries.values())
+      if (e.downSince !== undefined) return true;
+    return false;
+  }
+
   /** Records a restart (attempt) of container `id`. */
   restarted(id: string): void {
     const e = this.entries.get(id);

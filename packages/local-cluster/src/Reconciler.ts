@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { CrashBackoff } from './CrashBackoff';
 import { fileSdTargets, writeFileSd } from './fileSd';
@@ -61,6 +62,8 @@ export interface ReconcileSummary {
   restarted: string[];
   failed: string[];
   durationMs: number;
+  /** True when nothing could have changed (no new revision, no podman event) and the pass was skipped. */
+  skipped?: boolean;
 }
 
 interface CacheEntry {
@@ -72,7 +75,10 @@ interface CacheEntry {
   attempts: number;
 }
 
-const IMAGE_RETRY_MS = 10_000;
+/** Without a known image store file: how long a listing of local images is reused. */
+const IMAGE_TTL_MS = 30_000;
+/** A full pass (podman listing) at least this often, even when no event says so. */
+const FULL_PASS_MS = 30_000;
 const BUILD_CONCURRENCY = 3;
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
@@ -110,11 +116,18 @@ export class Reconciler {
   private lastSummary?: ReconcileSummary;
   private lastReconcileAt?: string;
   private pods: PodInfo[] = [];
-  private images?: { at: number; pass: number; names: Set<string> };
-  private pass = 0;
+  private images?: { at: number; mtime?: number; names: Set<string> };
+  private imageStore?: { file?: string; mtime?: number };
   private lastFailed = '';
+  private fullPassHead?: string;
   private waiters: (() => void)[] = [];
   private force = false;
+  private requested = false;
+  /** Podman state may have changed since the last listing (an event, or not watching). */
+  private dirty = true;
+  private lastFullPass = 0;
+  private stopEvents?: () => void;
+  private eventsOk = false;
   private kick?: () => void;
   private stopped = true;
   private loopDone?: Promise<void>;
@@ -136,13 +149,40 @@ export class Reconciler {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.watchPodman();
     this.loopDone = this.loop();
+  }
+
+  /** Follows podman's events of this cluster's containers: any event → a full pass soon. */
+  private watchPodman() {
+    if (this.stopped) return;
+    this.eventsOk = true;
+    this.stopEvents = this.options.podman.watchEvents(
+      this.selector,
+      () => {
+        this.dirty = true;
+        this.wake();
+      },
+      reason => {
+        this.eventsOk = false;
+        this.options.logger.warn(
+          `${reason}; listing pods on every pass, and following events again in 5 s`,
+        );
+        setTimeout(() => this.watchPodman(), 5000).unref();
+      },
+    );
+  }
+
+  private wake() {
+    this.requested = true;
+    this.kick?.();
   }
 
   /** Stops the loop after the running reconcile (pods keep running). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.options.source.unwatch();
+    this.stopEvents?.();
     this.kick?.();
     await this.loopDone;
   }
@@ -155,7 +195,7 @@ export class Reconciler {
     this.force = true;
     return new Promise(resolve => {
       this.waiters.push(resolve);
-      this.kick?.();
+      this.wake();
     });
   }
 
@@ -169,7 +209,11 @@ export class Reconciler {
         this.options.logger.error(`reconcile failed: ${this.lastError}`);
       }
       for (const w of waiters) w();
-      if (this.stopped || this.waiters.length) continue;
+      if (this.stopped) break;
+      if (this.requested) {
+        this.requested = false;
+        continue;
+      }
       await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, this.options.intervalMs);
         this.kick = () => {
@@ -185,7 +229,6 @@ export class Reconciler {
   /** One pass: fetch, apply every folder, prune, restart crashed containers, write file_sd, report. */
   async reconcileOnce(): Promise<ReconcileSummary> {
     const started = this.now();
-    this.pass++;
     const force = this.force;
     this.force = false;
     const summary: ReconcileSummary = {
@@ -210,7 +253,7 @@ export class Reconciler {
         );
       }
       this.repoError = undefined;
-      if (!source.watching) source.watch(() => this.kick?.());
+      if (!source.watching) source.watch(() => this.wake());
     } catch (e) {
       this.repoError = (e as Error).message;
       head = this.checkedOut;
@@ -220,6 +263,24 @@ export class Reconciler {
       : undefined;
     summary.revision = revision;
 
+    const imagesChanged = await this.imageStoreChanged();
+    const full =
+      force ||
+      this.dirty ||
+      !this.eventsOk ||
+      imagesChanged ||
+      head !== this.fullPassHead ||
+      started - this.lastFullPass >= FULL_PASS_MS ||
+      this.backoff.pending();
+    if (!full) {
+      summary.skipped = true;
+      summary.durationMs = this.now() - started;
+      this.lastReconcileAt = new Date(this.now()).toISOString();
+      return summary;
+    }
+    this.dirty = false;
+    this.lastFullPass = started;
+    this.fullPassHead = head;
     let pods = await podman.pods(this.selector);
     const byName = new Map(pods.map(p => [p.name, p]));
     const touched = new Set<string>();
@@ -398,7 +459,6 @@ export class Reconciler {
             missing.length > 1 ? 'them' : 'it'
           } with podman build -t <image>)`,
           'ReconciliationFailed',
-          IMAGE_RETRY_MS,
         );
       }
       await podman.ensureNetwork(networkName(f.environment));
@@ -517,21 +577,41 @@ export class Reconciler {
   }
 
   /**
-   * Local image names: listed at most once per pass, and reused for
-   * {@link IMAGE_RETRY_MS} unless `fresh` (a changed folder or a forced pass).
+   * Whether podman's image store changed since the last call (its images.json
+   * mtime); always true when the store file is unknown.
+   */
+  private async imageStoreChanged(): Promise<boolean> {
+    if (!this.imageStore) {
+      this.imageStore = { file: await this.options.podman.imageStoreFile() };
+    }
+    if (!this.imageStore.file) return false;
+    let mtime: number | undefined;
+    try {
+      mtime = fs.statSync(this.imageStore.file).mtimeMs;
+    } catch {
+      mtime = undefined;
+    }
+    const changed = mtime !== this.imageStore.mtime;
+    this.imageStore.mtime = mtime;
+    return changed;
+  }
+
+  /**
+   * Local image names, listed again only when podman's image store changed
+   * (or, when its file is unknown, after {@link IMAGE_TTL_MS} or when `fresh`).
    */
   private async imageNames(fresh: boolean): Promise<Set<string>> {
     const now = this.now();
-    if (
-      this.images &&
-      (this.images.pass === this.pass ||
-        (!fresh && now - this.images.at < IMAGE_RETRY_MS))
-    ) {
-      return this.images.names;
+    const store = this.imageStore;
+    if (this.images) {
+      const valid = store?.file
+        ? this.images.mtime === store.mtime
+        : !fresh && now - this.images.at < IMAGE_TTL_MS;
+      if (valid) return this.images.names;
     }
     this.images = {
       at: now,
-      pass: this.pass,
+      mtime: store?.mtime,
       names: await this.options.podman.imageNames(),
     };
     return this.images.names;

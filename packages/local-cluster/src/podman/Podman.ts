@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { CommandError, run, runAllowFailure } from '../exec';
 
 /** A container as `podman ps -a --pod --format json` prints it (podman 4.x; fields used here). */
@@ -180,6 +182,82 @@ export class Podman {
       if (img.Digest) out.add(img.Digest);
     }
     return out;
+  }
+
+  /**
+   * The file podman rewrites whenever a local image is added, tagged or removed
+   * (`<graphRoot>/<driver>-images/images.json`), so its mtime says when to list
+   * images again; undefined when it cannot be found.
+   */
+  async imageStoreFile(): Promise<string | undefined> {
+    try {
+      const { stdout } = await this.podman([
+        'info',
+        '--format',
+        '{{.Store.GraphRoot}}|{{.Store.GraphDriverName}}',
+      ]);
+      const [root, driver] = stdout.trim().split('|');
+      const file = path.join(root, `${driver}-images`, 'images.json');
+      return fs.existsSync(file) ? file : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Follows `podman events` of containers carrying every one of `labels`
+   * (`podman events --format json --filter type=container --filter label=k=v`).
+   * @param onEvent each event's `Status` (`create`, `start`, `died`, `remove`, …) and container name
+   * @param onExit when the events process ends (not after `stop`)
+   * @returns stop: ends the events process
+   */
+  watchEvents(
+    labels: Record<string, string>,
+    onEvent: (e: { status: string; name: string }) => void,
+    onExit: (reason: string) => void,
+  ): () => void {
+    const child = spawn(
+      this.options.binary ?? 'podman',
+      [
+        'events',
+        '--format',
+        'json',
+        '--filter',
+        'type=container',
+        ...labelFilters(labels),
+      ],
+      {
+        env: { ...process.env, ...this.env },
+        cwd: path.join(this.options.workDir, 'cwd'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stopped = false;
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-2000);
+    });
+    readline.createInterface({ input: child.stdout }).on('line', line => {
+      try {
+        const e = JSON.parse(line);
+        onEvent({ status: String(e.Status ?? ''), name: String(e.Name ?? '') });
+      } catch {
+        // not an event line
+      }
+    });
+    const exited = (reason: string) => {
+      if (stopped) return;
+      stopped = true;
+      onExit(reason);
+    };
+    child.on('error', e => exited(e.message));
+    child.on('close', code =>
+      exited(`podman events exited (${code}): ${stderr.trim()}`),
+    );
+    return () => {
+      stopped = true;
+      child.kill();
+    };
   }
 
   /** Creates the bridge network `name` unless it exists. */
