@@ -6,10 +6,14 @@
  *
  * - release latency p50/p99 (sequential releases);
  * - releases per second and latency under concurrency;
- * - `GET /status` p50/p99 at a steady request rate, idle and during releases.
+ * - `GET /status` p50/p99 at a steady request rate, idle and during releases;
+ * - raw git on the same repo, in the same run: `git add` + `git commit` + `git push` of
+ *   the same three files a release writes (from a non-bare clone, to a side branch so
+ *   the server is not disturbed), and the ratio release p50 / raw git p50.
  *
  * Run: `yarn workspace @slipway/release-manager benchmark [--services 300] [--commits 10000]`
- * Targets on a 2-core machine: release p99 < 1 s, status p99 < 50 ms.
+ * Targets (issue 10), 10k commits: release p50 <= 2x raw git p50; >= 100 releases/s
+ * under 20 clients; `GET /status` p99 < 15 ms during the concurrent releases.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '20' },
     'status-rate': { type: 'string', default: '50' },
     'status-seconds': { type: 'string', default: '10' },
+    'raw-git-commits': { type: 'string', default: '100' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -194,6 +199,72 @@ function buildRepo(bare: string) {
   );
 }
 
+/**
+ * Times `git add` + `git commit` + `git push` in a non-bare clone of `bare`, `n` times,
+ * each writing the three files of a release (manifest, artifact.json, kustomization)
+ * of one service. Pushes go to the side branch `bench-raw` (created from `main`), so
+ * the running server, which writes `main`, does not see them.
+ * @returns the latency of each add + commit + push, in milliseconds
+ */
+function rawGit(bare: string, clone: string, n: number): number[] {
+  execFileSync('git', ['clone', '-q', bare, clone]);
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: clone,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  git('config', 'user.name', 'Bench Raw');
+  git('config', 'user.email', 'raw@example.com');
+  git('checkout', '-q', '-b', 'bench-raw');
+  git('push', '-q', 'origin', 'bench-raw');
+  const lat: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = (k * 37) % SERVICES;
+    const a = 1 + (k % (ARTIFACTS_PER_SERVICE - 1));
+    const s = spec(i, a);
+    const rel = `dev/releases/${nsOf(i)}/${s.service}`;
+    const dir = path.join(clone, rel);
+    const r0 = process.hrtime.bigint();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, '40-deployment.yaml'),
+      manifest(i, a, 'dev'),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'artifact.json'),
+      `${JSON.stringify({ ...s, id: `${s.id}-${k}` }, null, 2)}\n`,
+    );
+    fs.writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - 40-deployment.yaml\n',
+    );
+    git('add', '--', rel);
+    git('commit', '-q', '-m', `[dev/${s.service}] raw ${k}`);
+    git('push', '-q', 'origin', 'bench-raw');
+    lat.push(ms(process.hrtime.bigint() - r0));
+  }
+  return lat;
+}
+
+/** Connection errors (not HTTP errors) retried by {@link retrying}; reported at the end. */
+let connectionRetries = 0;
+
+/**
+ * Runs a request, retrying it (up to 3 times) when the connection failed before an
+ * answer (`fetch failed`: EPIPE or ECONNRESET on a kept-alive socket the server closed,
+ * which a loaded machine makes more likely). HTTP errors are not retried.
+ */
+async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= 3 || !/fetch failed/.test(String(error))) throw error;
+      connectionRetries++;
+    }
+  }
+}
+
 async function waitFor(url: string, seconds: number) {
   for (let i = 0; i < seconds * 10; i++) {
     try {
@@ -262,25 +333,39 @@ async function main() {
     for (let k = 0; k < nSeq; k++) {
       const i = (k * 37) % SERVICES;
       const r0 = process.hrtime.bigint();
-      const res = await client.release({
-        service: svcName(i),
-        environment: 'dev',
-        artifactId: artifactId(
-          i,
-          (k + 1) % ARTIFACTS_PER_SERVICE === 0
-            ? 1
-            : (k + 1) % ARTIFACTS_PER_SERVICE,
-        ),
-        committerName: 'Bench',
-        committerEmail: 'bench@example.com',
-        intent: { type: 'ReleaseArtifact' },
-      });
+      const res = await retrying(() =>
+        client.release({
+          service: svcName(i),
+          environment: 'dev',
+          artifactId: artifactId(
+            i,
+            (k + 1) % ARTIFACTS_PER_SERVICE === 0
+              ? 1
+              : (k + 1) % ARTIFACTS_PER_SERVICE,
+          ),
+          committerName: 'Bench',
+          committerEmail: 'bench@example.com',
+          intent: { type: 'ReleaseArtifact' },
+        }),
+      );
       seq.push(ms(process.hrtime.bigint() - r0));
       if (!res.commit && res.status !== 'Environment is already up-to-date')
         throw new Error('release failed');
     }
     results['release latency (sequential)'] = summary(seq);
     console.log(`release latency, sequential: ${summary(seq)}`);
+
+    // 1b. Raw git on the same repo, right after: add + commit + push per change.
+    const raw = rawGit(
+      bare,
+      path.join(dir, 'raw-clone'),
+      Number(values['raw-git-commits']),
+    );
+    const ratio = pct(seq, 50) / pct(raw, 50);
+    results['raw git add + commit + push (sequential)'] = summary(raw);
+    results['release p50 / raw git p50'] = `${ratio.toFixed(2)}x`;
+    console.log(`raw git add + commit + push: ${summary(raw)}`);
+    console.log(`release p50 / raw git p50: ${ratio.toFixed(2)}x`);
 
     // 2. Status at a steady rate, idle.
     const statusRun = async (label: string) => {
@@ -297,7 +382,7 @@ async function main() {
         pending.push(
           (async () => {
             const r0 = process.hrtime.bigint();
-            const st = await client.status(svcName(i));
+            const st = await retrying(() => client.status(svcName(i)));
             lat.push(ms(process.hrtime.bigint() - r0));
             if (!st.environments.length) throw new Error('bad status');
           })(),
@@ -330,14 +415,16 @@ async function main() {
           const i = (k * 53) % SERVICES;
           const env = ENVS[k % 2];
           const r0 = process.hrtime.bigint();
-          const res = await client.release({
-            service: svcName(i),
-            environment: env,
-            artifactId: artifactId(i, 2 + (k % 2)),
-            committerName: 'Bench',
-            committerEmail: 'bench@example.com',
-            intent: { type: 'ReleaseArtifact' },
-          });
+          const res = await retrying(() =>
+            client.release({
+              service: svcName(i),
+              environment: env,
+              artifactId: artifactId(i, 2 + (k % 2)),
+              committerName: 'Bench',
+              committerEmail: 'bench@example.com',
+              intent: { type: 'ReleaseArtifact' },
+            }),
+          );
           lat.push(ms(process.hrtime.bigint() - r0));
           if (res.commit) commits++;
         }
@@ -367,7 +454,7 @@ async function main() {
       encoding: 'utf8',
     }).trim();
     console.log(
-      `config repo now has ${total} commits; push retries ${retries}`,
+      `config repo now has ${total} commits; push retries ${retries}; connection retries ${connectionRetries}`,
     );
     console.log('\n| measure | result |\n| --- | --- |');
     for (const [k, v] of Object.entries(results))

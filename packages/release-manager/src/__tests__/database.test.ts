@@ -47,18 +47,10 @@ describe('Database: knex migrations', () => {
       connection: { filename },
       useNullAsDefault: true,
     });
-    await old.schema.createTable('rm_events', t => {
-      t.increments('id').primary();
-      t.string('type', 32).notNullable();
-      t.string('service', 63).nullable();
-      t.string('environment', 63).nullable();
-      t.string('artifact_id', 200).nullable();
-      t.string('actor_name', 200).nullable();
-      t.string('actor_email', 200).nullable();
-      t.text('message').notNullable();
-      t.text('data').nullable();
-      t.string('created_at', 32).notNullable();
-    });
+    // The feed table as the release manager made it on open before migrations.
+    await old.raw(
+      'create table `rm_events` (`id` integer not null primary key autoincrement, `type` varchar(32) not null, `service` varchar(63) null, `environment` varchar(63) null, `artifact_id` varchar(200) null, `actor_name` varchar(200) null, `actor_email` varchar(200) null, `message` text not null, `data` text null, `created_at` varchar(32) not null)',
+    );
     await old('rm_events').insert({
       type: 'release',
       message: 'from before',

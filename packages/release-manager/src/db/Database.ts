@@ -4,7 +4,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseConfig } from '../config';
-import { ReleaseManagerEvent, ReleaseManagerEventType } from '../http/types';
+import { ReleaseManagerEvent } from '../http/types';
 
 /** A stored rollout event (daemon webhook or Flux). */
 export interface RolloutEventRow {
@@ -18,36 +18,19 @@ export interface RolloutEventRow {
   created_at: string;
 }
 
-/** A new entry of the events feed. */
-export interface NewEvent {
-  type: ReleaseManagerEventType;
-  service?: string;
-  environment?: string;
-  artifactId?: string;
-  actorName?: string;
-  actorEmail?: string;
-  message: string;
-  data?: Record<string, unknown>;
-}
+/** A new entry of the events feed: an event without the id and time the database gives it. */
+export type NewEvent = Omit<ReleaseManagerEvent, 'id' | 'createdAt'>;
 
 /**
  * The `migrations/` folder of this package (knex migrations, shipped in the package's
- * `files`): found by walking up from this module to the package root, so it works
- * from `src/` and from a built `dist/`.
+ * `files`), next to its `package.json`: found through module resolution, so it works
+ * from `src/` in the workspace and from an installed, built package.
  */
 export function migrationsDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      const { name } = JSON.parse(fs.readFileSync(pkg, 'utf8'));
-      if (name === '@slipway/release-manager') {
-        return path.join(dir, 'migrations');
-      }
-    }
-    if (path.dirname(dir) === dir) {
-      throw new Error('cannot find the migrations of @slipway/release-manager');
-    }
-  }
+  return path.join(
+    path.dirname(require.resolve('@slipway/release-manager/package.json')),
+    'migrations',
+  );
 }
 
 /**

@@ -117,14 +117,49 @@ export class PolicyService {
     };
   }
 
-  private async save(ctx: WriteContext, p: PolicyFile) {
-    const rel = policyFile(p.service);
-    if (p.autoReleases.length + p.branchRestrictions.length === 0) {
-      await ctx.remove(rel);
-    } else {
-      await ctx.writeFile(rel, `${JSON.stringify(p, null, 2)}\n`);
-    }
-    return rel;
+  /**
+   * Runs `edit` on the service's policies in a config repo write and commits them
+   * (one commit, subject `[policies/<service>] <what>`) when it says they changed;
+   * then records the change in the events feed.
+   */
+  private async change<T>(
+    input: { service: string; actor: Actor; environment?: string },
+    commit: { what: string; id: string },
+    edit: (
+      p: PolicyFile,
+      ctx: WriteContext,
+    ) => Promise<{ result: T; changed: boolean }>,
+    event: (result: T) => { message: string; data: Record<string, unknown> },
+  ): Promise<T> {
+    const { service, actor, environment } = input;
+    const { result } = await this.repo.write(async ctx => {
+      const p = await this.read(service, ctx);
+      const edited = await edit(p, ctx);
+      if (!edited.changed) return { result: edited.result };
+      const rel = policyFile(service);
+      if (p.autoReleases.length + p.branchRestrictions.length === 0) {
+        await ctx.remove(rel);
+      } else {
+        await ctx.writeFile(rel, `${JSON.stringify(p, null, 2)}\n`);
+      }
+      return {
+        result: edited.result,
+        commit: {
+          author: actor,
+          paths: [rel],
+          message: policyMessage(service, commit.what, commit.id, actor),
+        },
+      };
+    });
+    await this.events.record({
+      type: 'policy',
+      service,
+      environment,
+      actorName: actor.name,
+      actorEmail: actor.email,
+      ...event(result),
+    });
+    return result;
   }
 
   /**
@@ -140,55 +175,42 @@ export class PolicyService {
       /[^A-Za-z0-9._-]+/g,
       '-',
     )}-${environment}`;
-    const { result: replaced } = await this.repo.write(async ctx => {
-      const r = await this.refusingRestriction(
-        ctx,
-        service,
-        environment,
-        branch,
-      );
-      if (r) {
-        throw new InputError(
-          `auto-release of branch '${branch}' to ${environment} conflicts with branch restriction policy '${r.id}' (${r.branchRegex})`,
+    await this.change(
+      input,
+      { what: `apply auto-release of ${branch} to ${environment}`, id },
+      async (p, ctx) => {
+        const r = await this.refusingRestriction(
+          ctx,
+          service,
+          environment,
+          branch,
         );
-      }
-      const p = await this.read(service, ctx);
-      if (p.autoReleases.some(a => a.id === id)) {
-        return { result: undefined as string | undefined };
-      }
-      const policy = { id, branch, environment };
-      const same = p.autoReleases.findIndex(a => a.environment === environment);
-      const old = same >= 0 ? p.autoReleases[same].id : undefined;
-      if (same >= 0) p.autoReleases[same] = policy;
-      else p.autoReleases.push(policy);
-      const rel = await this.save(ctx, p);
-      return {
-        result: old,
-        commit: {
-          author: actor,
-          paths: [rel],
-          message: policyMessage(
-            service,
-            `apply auto-release of ${branch} to ${environment}`,
-            id,
-            actor,
-          ),
-        },
-      };
-    });
-    await this.events.record({
-      type: 'policy',
-      service,
-      environment,
-      actorName: actor.name,
-      actorEmail: actor.email,
-      message: `${
-        actor.name
-      } set auto-release of ${service} branch ${branch} to ${environment}${
-        replaced ? ` (replacing ${replaced})` : ''
-      }`,
-      data: { action: 'apply', policy: 'auto-release', id, branch, replaced },
-    });
+        if (r) {
+          throw new InputError(
+            `auto-release of branch '${branch}' to ${environment} conflicts with branch restriction policy '${r.id}' (${r.branchRegex})`,
+          );
+        }
+        if (p.autoReleases.some(a => a.id === id)) {
+          return { result: undefined, changed: false };
+        }
+        const policy = { id, branch, environment };
+        const same = p.autoReleases.findIndex(
+          a => a.environment === environment,
+        );
+        const replaced = same >= 0 ? p.autoReleases[same].id : undefined;
+        if (same >= 0) p.autoReleases[same] = policy;
+        else p.autoReleases.push(policy);
+        return { result: replaced, changed: true };
+      },
+      replaced => ({
+        message: `${
+          actor.name
+        } set auto-release of ${service} branch ${branch} to ${environment}${
+          replaced ? ` (replacing ${replaced})` : ''
+        }`,
+        data: { action: 'apply', policy: 'auto-release', id, branch, replaced },
+      }),
+    );
     return { id, service, branch, environment };
   }
 
@@ -198,48 +220,40 @@ export class PolicyService {
   ): Promise<ApplyBranchRestrictionPolicyResponse> {
     const { service, environment, branchRegex, actor } = input;
     const id = `branch-restriction-${environment}`;
-    await this.repo.write(async ctx => {
-      const p = await this.read(service, ctx);
-      const broken = p.autoReleases.find(
-        a =>
-          a.environment === environment &&
-          !branchMatches(branchRegex, a.branch),
-      );
-      if (broken) {
-        throw new InputError(
-          `branch restriction ${branchRegex} on ${environment} conflicts with auto-release policy '${broken.id}' (branch '${broken.branch}'); delete it first`,
+    await this.change(
+      input,
+      { what: `apply branch restriction ${branchRegex} on ${environment}`, id },
+      async p => {
+        const broken = p.autoReleases.find(
+          a =>
+            a.environment === environment &&
+            !branchMatches(branchRegex, a.branch),
         );
-      }
-      const existing = p.branchRestrictions.find(r => r.id === id);
-      if (existing?.branchRegex === branchRegex) return { result: undefined };
-      p.branchRestrictions = [
-        ...p.branchRestrictions.filter(r => r.id !== id),
-        { id, environment, branchRegex },
-      ];
-      const rel = await this.save(ctx, p);
-      return {
-        result: undefined,
-        commit: {
-          author: actor,
-          paths: [rel],
-          message: policyMessage(
-            service,
-            `apply branch restriction ${branchRegex} on ${environment}`,
-            id,
-            actor,
-          ),
+        if (broken) {
+          throw new InputError(
+            `branch restriction ${branchRegex} on ${environment} conflicts with auto-release policy '${broken.id}' (branch '${broken.branch}'); delete it first`,
+          );
+        }
+        const existing = p.branchRestrictions.find(r => r.id === id);
+        if (existing?.branchRegex === branchRegex) {
+          return { result: undefined, changed: false };
+        }
+        p.branchRestrictions = [
+          ...p.branchRestrictions.filter(r => r.id !== id),
+          { id, environment, branchRegex },
+        ];
+        return { result: undefined, changed: true };
+      },
+      () => ({
+        message: `${actor.name} restricted ${service} in ${environment} to branches ${branchRegex}`,
+        data: {
+          action: 'apply',
+          policy: 'branch-restriction',
+          id,
+          branchRegex,
         },
-      };
-    });
-    await this.events.record({
-      type: 'policy',
-      service,
-      environment,
-      actorName: actor.name,
-      actorEmail: actor.email,
-      message: `${actor.name} restricted ${service} in ${environment} to branches ${branchRegex}`,
-      data: { action: 'apply', policy: 'branch-restriction', id, branchRegex },
-    });
+      }),
+    );
     return { id, service, environment, branchRegex };
   }
 
@@ -253,47 +267,30 @@ export class PolicyService {
         `policy '${g}' is a global branch restriction from the server config and cannot be removed`,
       );
     }
-    const { result: count } = await this.repo.write(async ctx => {
-      const p = await this.read(service, ctx);
-      const before = p.autoReleases.length + p.branchRestrictions.length;
-      p.autoReleases = p.autoReleases.filter(a => !policyIds.includes(a.id));
-      p.branchRestrictions = p.branchRestrictions.filter(
-        r => !policyIds.includes(r.id),
-      );
-      const removed =
-        before - p.autoReleases.length - p.branchRestrictions.length;
-      if (!removed) {
-        throw new NotFoundError(
-          `no policies exist with ids ${policyIds.join(
-            ', ',
-          )} for service '${service}'`,
+    const ids = policyIds.join(', ');
+    const count = await this.change(
+      input,
+      { what: `delete policies ${ids}`, id: policyIds.join(',') },
+      async p => {
+        const before = p.autoReleases.length + p.branchRestrictions.length;
+        p.autoReleases = p.autoReleases.filter(a => !policyIds.includes(a.id));
+        p.branchRestrictions = p.branchRestrictions.filter(
+          r => !policyIds.includes(r.id),
         );
-      }
-      const rel = await this.save(ctx, p);
-      return {
-        result: removed,
-        commit: {
-          author: actor,
-          paths: [rel],
-          message: policyMessage(
-            service,
-            `delete policies ${policyIds.join(', ')}`,
-            policyIds.join(','),
-            actor,
-          ),
-        },
-      };
-    });
-    await this.events.record({
-      type: 'policy',
-      service,
-      actorName: actor.name,
-      actorEmail: actor.email,
-      message: `${actor.name} deleted policies ${policyIds.join(
-        ', ',
-      )} of ${service}`,
-      data: { action: 'delete', ids: policyIds },
-    });
+        const removed =
+          before - p.autoReleases.length - p.branchRestrictions.length;
+        if (!removed) {
+          throw new NotFoundError(
+            `no policies exist with ids ${ids} for service '${service}'`,
+          );
+        }
+        return { result: removed, changed: true };
+      },
+      () => ({
+        message: `${actor.name} deleted policies ${ids} of ${service}`,
+        data: { action: 'delete', ids: policyIds },
+      }),
+    );
     return { service, count };
   }
 }

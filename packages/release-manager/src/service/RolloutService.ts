@@ -27,58 +27,60 @@ export class RolloutService {
     private readonly metrics: Metrics,
   ) {}
 
-  /** `POST /webhook/daemon/k8s/deploy`. */
-  async deploy(ev: ReleaseEvent): Promise<void> {
-    const environment = ev.environment;
-    const service = await this.directory.serviceOfWorkload(ev.name);
+  /**
+   * Stores a daemon event of a workload of `service` and tells it in the events feed
+   * (`message` and `data` of the feed entry).
+   */
+  private async daemonEvent(
+    kind: 'deploy' | 'pod-error' | 'job-error',
+    ev: { environment: string; artifactId: string },
+    service: string,
+    feed: { message: string; data: Record<string, unknown> },
+  ): Promise<void> {
+    const { environment, artifactId } = ev;
     await this.db.addRolloutEvent({
       environment,
       service,
-      artifactId: ev.artifactId,
-      kind: 'deploy',
+      artifactId,
+      kind,
       payload: ev,
     });
-    this.metrics.rolloutEvents.inc({ kind: 'deploy' });
-    const desired = ev.replicas ?? 0;
+    this.metrics.rolloutEvents.inc({ kind });
     await this.events.record({
       type: 'rollout',
       service,
       environment,
-      artifactId: ev.artifactId,
-      message:
-        ev.availablePods >= desired
-          ? `${service} ${ev.artifactId} rolled out in ${environment}: ${ev.availablePods}/${desired} ready`
-          : `${service} ${ev.artifactId} rolling out in ${environment}: ${ev.availablePods}/${desired} ready`,
+      artifactId,
+      ...feed,
+    });
+  }
+
+  /** `POST /webhook/daemon/k8s/deploy`: replicas of a Deployment became available. */
+  async deploy(ev: ReleaseEvent): Promise<void> {
+    const service = await this.directory.serviceOfWorkload(ev.name);
+    const desired = ev.replicas ?? 0;
+    const done = ev.availablePods >= desired;
+    await this.daemonEvent('deploy', ev, service, {
+      message: `${service} ${ev.artifactId} ${
+        done ? 'rolled out' : 'rolling out'
+      } in ${ev.environment}: ${ev.availablePods}/${desired} ready`,
       data: {
-        phase: ev.availablePods >= desired ? 'succeeded' : 'progressing',
+        phase: done ? 'succeeded' : 'progressing',
         available: ev.availablePods,
         desired,
       },
     });
   }
 
-  /** `POST /webhook/daemon/k8s/error`. */
+  /** `POST /webhook/daemon/k8s/error`: containers of a pod fail. */
   async podError(ev: PodErrorEvent): Promise<void> {
-    const environment = ev.environment;
     const service = await this.directory.serviceOfWorkload(
       ev.podName,
       ev.service,
     );
-    await this.db.addRolloutEvent({
-      environment,
-      service,
-      artifactId: ev.artifactId,
-      kind: 'pod-error',
-      payload: ev,
-    });
-    this.metrics.rolloutEvents.inc({ kind: 'pod-error' });
     const first = ev.errors[0];
-    await this.events.record({
-      type: 'rollout',
-      service,
-      environment,
-      artifactId: ev.artifactId,
-      message: `${service} ${ev.artifactId} failing in ${environment}: pod ${
+    await this.daemonEvent('pod-error', ev, service, {
+      message: `${service} ${ev.artifactId} failing in ${ev.environment}: pod ${
         ev.podName
       } container ${first?.name ?? '?'} ${
         first?.type ?? first?.reason ?? ''
@@ -94,31 +96,17 @@ export class RolloutService {
     });
   }
 
-  /** `POST /webhook/daemon/k8s/joberror`. */
+  /** `POST /webhook/daemon/k8s/joberror`: a job failed. */
   async jobError(ev: JobErrorEvent): Promise<void> {
-    const environment = ev.environment;
     const service = await this.directory.serviceOfWorkload(
       ev.jobName,
       ev.service,
     );
-    await this.db.addRolloutEvent({
-      environment,
-      service,
-      artifactId: ev.artifactId,
-      kind: 'job-error',
-      payload: ev,
-    });
-    this.metrics.rolloutEvents.inc({ kind: 'job-error' });
-    await this.events.record({
-      type: 'rollout',
-      service,
-      environment,
-      artifactId: ev.artifactId,
-      message: `${service} ${ev.artifactId} job ${
-        ev.jobName
-      } failed in ${environment}: ${
-        ev.errors[0]?.reason ?? ev.errors[0]?.message ?? ''
-      }`.trim(),
+    const first = ev.errors[0];
+    await this.daemonEvent('job-error', ev, service, {
+      message: `${service} ${ev.artifactId} job ${ev.jobName} failed in ${
+        ev.environment
+      }: ${first?.reason ?? first?.message ?? ''}`.trim(),
       data: { phase: 'failed', jobName: ev.jobName },
     });
   }
