@@ -138,6 +138,8 @@ export function podManifest(p: {
   image: string;
   crashExit?: number;
   cpuLimit?: string;
+  /** `Always` (default; podman restarts) or `Never` (what the local cluster uses: it restarts containers itself). */
+  restartPolicy?: 'Always' | 'Never';
 }): string {
   const env = p.crashExit
     ? `    env:\n    - name: CRASH_EXIT\n      value: "${p.crashExit}"\n`
@@ -163,7 +165,7 @@ metadata:
     slipway.dev/host-port: "${p.hostPort}"
     slipway.dev/readiness-path: /readyz
 spec:
-  restartPolicy: Always
+  restartPolicy: ${p.restartPolicy ?? 'Always'}
   containers:
   - name: ${p.service}
     image: ${p.image}

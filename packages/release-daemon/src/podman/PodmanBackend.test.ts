@@ -268,6 +268,79 @@ describeIfPodman('PodmanBackend against real podman pods', () => {
     });
   });
 
+  it('reports a crash loop the local cluster way: restartPolicy Never, restarted with podman start after a back-off', async () => {
+    const name = `${cluster}-mailer-0`;
+    const t0 = Date.now();
+    await play(
+      podManifest({
+        name,
+        cluster,
+        environment: 'dev',
+        namespace: 'payments',
+        service: 'mailer',
+        artifactId: 'main-mail001-mail002',
+        generation: 'g1',
+        replicas: 1,
+        replica: 0,
+        hostPort: await freePort(),
+        image,
+        crashExit: 3,
+        restartPolicy: 'Never',
+      }),
+      name,
+    );
+    // Like the local cluster's CrashBackoff: start the exited container again after 1 s.
+    let restarting = true;
+    const restarter = (async () => {
+      while (restarting) {
+        await new Promise(r => setTimeout(r, 1000));
+        const status = (
+          await env.runAsync([
+            'inspect',
+            '--format',
+            '{{.State.Status}}',
+            `${name}-mailer`,
+          ])
+        ).trim();
+        if (status === 'exited' && restarting) {
+          await env.runAsync(['start', `${name}-mailer`]).catch(() => {});
+        }
+      }
+    })();
+    try {
+      const post = await rm.waitFor(
+        p =>
+          p.path === '/webhook/daemon/k8s/error' && p.body.service === 'mailer',
+        30_000,
+      );
+      // eslint-disable-next-line no-console
+      console.log(
+        `FIGURE podman: kube play -> crash loop reported: ${
+          post.receivedAt - t0
+        } ms`,
+      );
+      expect(post.body).toMatchObject({
+        podName: name,
+        environment: 'dev',
+        artifactId: 'main-mail001-mail002',
+      });
+      expect(post.body.errors[0]).toMatchObject({
+        name: 'mailer',
+        type: 'CrashLoopBackOff',
+        reason: 'Error',
+        exitCode: 3,
+      });
+      expect(post.body.errors[0].logs.slice(-3)).toEqual([
+        'starting test-workload',
+        'loading configuration',
+        'fatal: SMTP_RELAY_HOST is not set',
+      ]);
+    } finally {
+      restarting = false;
+      await restarter;
+    }
+  });
+
   it('ignores pods of other clusters and reports healthy', () => {
     expect(backend.health()).toEqual({
       ok: true,

@@ -586,7 +586,7 @@ export class PodmanBackend implements RolloutBackend {
     const labels = containers[0].ps.labels;
     const failures: ContainerFailure[] = [];
     for (const c of failing) {
-      const type = failureType(c, this.now()) ?? 'Error';
+      const type = failureType(c, this.now()) ?? 'CrashLoopBackOff';
       const name = containerName(c.ps);
       let logs: string[] = [];
       try {
@@ -607,11 +607,12 @@ export class PodmanBackend implements RolloutBackend {
         type,
         reason,
         exitCode: c.lastExitCode,
-        restartCount: Math.max(0, c.crashes - (type === 'Error' ? 1 : 0)),
-        message:
-          type === 'CrashLoopBackOff'
-            ? `back-off restarting failed container ${name} in pod ${c.ps.podName}: exit code ${c.lastExitCode} (${c.crashes} failed runs)`
-            : `container ${name} in pod ${c.ps.podName} exited with code ${c.lastExitCode}`,
+        restartCount: Math.max(0, c.crashes - 1),
+        message: `back-off restarting failed container ${name} in pod ${
+          c.ps.podName
+        }: exit code ${c.lastExitCode} (${c.crashes} failed run${
+          c.crashes === 1 ? '' : 's'
+        })`,
         logs,
       });
     }
@@ -637,24 +638,23 @@ export class PodmanBackend implements RolloutBackend {
 }
 
 /**
- * `CrashLoopBackOff` (exited non-zero twice: podman restarted it), `Error`
- * (exited non-zero and still not restarted 3 s later, e.g. restartPolicy
- * Never) or undefined (healthy) for one container.
+ * `CrashLoopBackOff` or undefined (healthy) for one container: it exited
+ * non-zero (not because it was stopped) and either failed again after a
+ * restart, or is still down 3 s later (waiting for the local cluster's
+ * kubelet-like back-off, which restarts it with `podman start`, or for
+ * podman's own restart policy).
  */
 function failureType(c: ContainerState, now: number): string | undefined {
   if (c.stopping || c.lastExitCode === undefined || c.lastExitCode === 0) {
     return undefined;
   }
   if (c.crashes >= 2) return 'CrashLoopBackOff';
-  const policy = c.inspected?.restartPolicy ?? '';
-  const restarts = policy === 'always' || policy === 'on-failure';
   if (
     c.crashes >= 1 &&
-    !restarts &&
     c.ps.state !== 'running' &&
     now - (c.lastDiedAt ?? 0) > 3000
   ) {
-    return 'Error';
+    return 'CrashLoopBackOff';
   }
   return undefined;
 }
