@@ -169,7 +169,7 @@ export class PodmanBackend implements RolloutBackend {
     for (const [podId, containers] of this.pods()) {
       const labels = containers[0].ps.labels;
       views.push({
-        namespace: labels[LABEL.namespace] ?? 'default',
+        namespace: labels[LABEL.namespace] || 'default',
         pod: containers[0].ps.podName || podId.slice(0, 12),
         service: labels[LABEL.service] ?? '',
         environment: labels[LABEL.environment] ?? '',
@@ -500,8 +500,8 @@ export class PodmanBackend implements RolloutBackend {
       }
       const key = [
         environment,
-        labels[LABEL.namespace] ?? 'default',
-        labels[LABEL.deployment] ?? service,
+        labels[LABEL.namespace] || 'default',
+        labels[LABEL.deployment] || service,
       ].join('/');
       const list = workloads.get(key) ?? [];
       list.push([podId, containers]);
@@ -519,14 +519,14 @@ export class PodmanBackend implements RolloutBackend {
     const created = (cs: ContainerState[]) =>
       Math.min(...cs.map(c => c.ps.created));
     const revisionOf = (cs: ContainerState[]) =>
-      cs[0].ps.labels[LABEL.generation] ??
-      cs[0].ps.labels[LABEL.artifactId] ??
+      cs[0].ps.labels[LABEL.generation] ||
+      cs[0].ps.labels[LABEL.artifactId] ||
       cs[0].ps.image;
     const newest = [...pods].sort((a, b) => created(b[1]) - created(a[1]))[0];
     const labels = newest[1][0].ps.labels;
     const revision = revisionOf(newest[1]);
     const current = pods.filter(([, cs]) => revisionOf(cs) === revision);
-    const desired = Number(labels[LABEL.replicas] ?? current.length);
+    const desired = Number(labels[LABEL.replicas] || current.length);
     const available = current.filter(([id, cs]) =>
       this.podReady(id, cs),
     ).length;
@@ -546,10 +546,10 @@ export class PodmanBackend implements RolloutBackend {
     const service = labels[LABEL.service];
     return {
       environment: labels[LABEL.environment],
-      namespace: labels[LABEL.namespace] ?? 'default',
-      name: labels[LABEL.deployment] ?? service,
+      namespace: labels[LABEL.namespace] || 'default',
+      name: labels[LABEL.deployment] || service,
       service,
-      artifactId: labels[LABEL.artifactId] ?? imageTag(newest[1][0].ps.image),
+      artifactId: labels[LABEL.artifactId] || imageTag(newest[1][0].ps.image),
       authorEmail: labels[LABEL.authorEmail],
       revision,
       desired,
@@ -619,11 +619,11 @@ export class PodmanBackend implements RolloutBackend {
     if (this.stopped || !this.sink) return;
     const observation: PodFailureObservation = {
       environment: labels[LABEL.environment],
-      namespace: labels[LABEL.namespace] ?? 'default',
+      namespace: labels[LABEL.namespace] || 'default',
       podName: containers[0].ps.podName || podId.slice(0, 12),
       podUid: podId,
       service: labels[LABEL.service],
-      artifactId: labels[LABEL.artifactId] ?? imageTag(containers[0].ps.image),
+      artifactId: labels[LABEL.artifactId] || imageTag(containers[0].ps.image),
       authorEmail: labels[LABEL.authorEmail],
       containers: failures,
     };
