@@ -82,6 +82,7 @@ describe('podman output parsers', () => {
             ExitCode: 0,
             OOMKilled: false,
             FinishedAt: '2026-12-02T10:33:59.237326976Z',
+            CgroupPath: '/libpod_parent/44ba3699/libpod-a',
           },
           HostConfig: {
             NanoCpus: 500000000,
@@ -118,6 +119,7 @@ describe('podman output parsers', () => {
       exitCode: 0,
       finishedAt: Date.parse('2026-12-02T10:33:59.237Z'),
       oomKilled: false,
+      cgroupPath: '/libpod_parent/44ba3699/libpod-a',
     });
     expect(b).toMatchObject({
       cpuLimitCores: 0.25,
