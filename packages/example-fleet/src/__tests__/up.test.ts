@@ -8,6 +8,9 @@ import { buildsOf } from '../builds';
 import { FleetReleaseManager } from '../releaseManager';
 import { currentBuilds, up } from '../up';
 
+// Each run makes ~90 releases (git commits) through a real release manager: minutes on a busy machine.
+jest.setTimeout(420_000);
+
 const TOKEN = 'fleet-test-token';
 const services = readExampleServices(DEFAULT_EXAMPLES_DIR);
 
