@@ -19,17 +19,18 @@ export interface Config {
       /** Base URL of Grafana; relative dashboard paths of signals and annotations are joined to it. */
       baseUrl?: string;
     };
+    /**
+     * @deprecated Not read any more: the rollout input comes from the release-manager
+     * plugin through the `serviceHealthModuleReleaseManagerRollout` module (which uses
+     * that plugin's `releaseManager` settings and permission checks).
+     */
     releaseManager?: {
-      /** Base URL of the release manager (e.g. http://localhost:7100). Without it the rollout input is grey ("not configured"). */
       baseUrl?: string;
-      /**
-       * Bearer token for the release manager.
-       * @visibility secret
-       */
+      /** @visibility secret */
       token?: string;
     };
     onCall?: {
-      /** Whether to read open incidents from the on-call plugin (pluginId on-call). Default true. */
+      /** Whether the `serviceHealthModuleOnCallIncidents` module reads open incidents from the on-call plugin. Default true. */
       enabled?: boolean;
     };
     /**

@@ -8,6 +8,10 @@ import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleSlipwayPolicy } from './modules/permissionPolicy';
 import { catalogModuleFilePlaceholders } from './modules/catalogFilePlaceholders';
 import { catalogModuleSlipwayFileLocations } from '@slipway/plugin-scaffolder-backend-module-slipway';
+import {
+  serviceHealthModuleOnCallIncidents,
+  serviceHealthModuleReleaseManagerRollout,
+} from '@slipway/plugin-service-health-backend/alpha';
 
 const backend = createBackend();
 
@@ -66,6 +70,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // slipway:backend-plugins
 backend.add(import('@slipway/plugin-on-call-backend'));
 backend.add(import('@slipway/plugin-service-health-backend'));
+// service health's rollout and incidents inputs: one batch request per input to the
+// release-manager and on-call plugins, on behalf of the caller (their permission checks apply)
+backend.add(serviceHealthModuleReleaseManagerRollout);
+backend.add(serviceHealthModuleOnCallIncidents);
 backend.add(import('@slipway/plugin-release-manager-backend'));
 
 backend.start();

@@ -258,6 +258,47 @@ describe('on-call backend', () => {
     expect(res.body.error).toMatchObject({ name: 'InputError', message });
   });
 
+  it('lists the open incidents of many entities in one batch request', async () => {
+    const server = await start();
+    const created = await request(server)
+      .post(`${LEDGER}/incidents`)
+      .set('authorization', mockCredentials.user.header())
+      .send({ title: 'Batch me', urgency: 'low' });
+    expect(created.status).toBe(201);
+    const res = await request(server)
+      .post('/api/on-call/incidents/batch')
+      .send({
+        entityRefs: [
+          'component:default/ledger',
+          'Component:default/nope',
+          'component:default/no-annotation',
+        ],
+      });
+    expect(res.status).toBe(200);
+    const [ledger, nope, none] = res.body.items;
+    expect(ledger.entityRef).toBe('component:default/ledger');
+    expect(ledger.items).toEqual([
+      expect.objectContaining({
+        id: created.body.incident.id,
+        title: 'Batch me',
+        urgency: 'low',
+        status: 'triggered',
+      }),
+    ]);
+    expect(nope).toEqual({
+      entityRef: 'component:default/nope',
+      error: { name: 'NotFoundError', message: expect.any(String) },
+    });
+    expect(none.error.name).toBe('NotFoundError');
+    expect(none.error.message).toContain('has no on-call annotation');
+
+    const bad = await request(server)
+      .post('/api/on-call/incidents/batch')
+      .send({ entityRefs: [] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('entityRefs must not be empty');
+  });
+
   it('answers 404 for unknown entities, schedules, annotations and incidents', async () => {
     const server = await start();
     const unknown = await request(server).get(

@@ -9,7 +9,11 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   InputError,
   NotAllowedError,
@@ -21,6 +25,8 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  IncidentsBatchResponse,
+  MAX_INCIDENTS_BATCH_SIZE,
   onCallIncidentCreatePermission,
   onCallIncidentUpdatePermission,
 } from '@slipway/plugin-on-call-common';
@@ -56,6 +62,30 @@ const triggerSchema = z.object({
     .default('high'),
 });
 
+const batchSchema = z.object({
+  entityRefs: z
+    .array(
+      z.string().transform((value, ctx) => {
+        try {
+          return stringifyEntityRef(parseEntityRef(value));
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be an entity ref like component:default/ledger',
+          });
+          return z.NEVER;
+        }
+      }),
+    )
+    .min(1, { error: 'must not be empty' })
+    .max(MAX_INCIDENTS_BATCH_SIZE, {
+      error: `must have at most ${MAX_INCIDENTS_BATCH_SIZE} refs`,
+    }),
+});
+
+/** Most provider `listIncidents` calls in flight for one batch. */
+const BATCH_CONCURRENCY = 8;
+
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
   if (!parsed.success) {
@@ -73,6 +103,11 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
  *
  * - `GET  /entities/:namespace/:kind/:name/on-call`   → `EntityOnCall`
  * - `GET  /entities/:namespace/:kind/:name/incidents` → `{ items: Incident[] }` (open ones)
+ * - `POST /incidents/batch` `{ entityRefs }` (1 to 500) → `IncidentsBatchResponse`: the
+ *   open incidents of many entities in one request (for service health); entities are
+ *   read with the caller's credentials in one catalog call, so an entity the caller may
+ *   not read is `NotFoundError`, as on the single route; one failing entity does not
+ *   fail the batch
  * - `POST /entities/:namespace/:kind/:name/incidents` `{ title, description?, urgency? }`
  *   → 201 (embedded) or 202 (PagerDuty, Opsgenie: accepted) `TriggerIncidentResult`;
  *   needs a signed-in user and `on-call.incident.create` on the entity
@@ -141,6 +176,55 @@ export async function createRouter(
     res.json({
       items: await providers.forEntity(entity).listIncidents(entity),
     });
+  });
+
+  router.post('/incidents/batch', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRefs } = parseBody(batchSchema, req.body);
+    const unique = [...new Set(entityRefs)];
+    const { items: entities } = await catalog.getEntitiesByRefs(
+      { entityRefs: unique },
+      { credentials },
+    );
+    const byRef = new Map<string, IncidentsBatchResponse['items'][number]>();
+    let next = 0;
+    const worker = async () => {
+      while (next < unique.length) {
+        const i = next++;
+        const entityRef = unique[i];
+        const entity = entities[i];
+        if (!entity) {
+          byRef.set(entityRef, {
+            entityRef,
+            error: {
+              name: 'NotFoundError',
+              message: `No entity ${entityRef} in the catalog`,
+            },
+          });
+          continue;
+        }
+        try {
+          const items = await providers.forEntity(entity).listIncidents(entity);
+          byRef.set(entityRef, { entityRef, items });
+        } catch (e) {
+          const error = e as Error;
+          byRef.set(entityRef, {
+            entityRef,
+            error: { name: error.name, message: error.message },
+          });
+        }
+      }
+    };
+    await Promise.all(
+      Array.from(
+        { length: Math.min(BATCH_CONCURRENCY, unique.length) },
+        worker,
+      ),
+    );
+    const body: IncidentsBatchResponse = {
+      items: entityRefs.map(ref => byRef.get(ref)!),
+    };
+    res.json(body);
   });
 
   router.post(

@@ -120,3 +120,36 @@ export interface TriggerIncidentRequest {
   description?: string;
   urgency: IncidentUrgency;
 }
+
+/**
+ * Most entity refs one `POST /incidents/batch` accepts.
+ *
+ * @public
+ */
+export const MAX_INCIDENTS_BATCH_SIZE = 500;
+
+/**
+ * One item of {@link IncidentsBatchResponse}: the entity's open incidents, or why there
+ * are none to show. `error.name` is a Backstage error name: `NotFoundError` (no such
+ * entity, or the caller may not read it; or its schedule or provider service is
+ * unknown), `InputError` (incomplete annotations), `ServiceUnavailableError` (the
+ * provider is down or rate-limited).
+ *
+ * @public
+ */
+export interface IncidentsBatchItem {
+  /** The entity ref as asked for, normalised (`component:default/ledger`). */
+  entityRef: string;
+  /** Open (triggered or acknowledged) incidents, newest first. */
+  items?: Incident[];
+  error?: { name: string; message: string };
+}
+
+/**
+ * `POST /incidents/batch` answer: one item per entity ref asked for, in the same order.
+ *
+ * @public
+ */
+export interface IncidentsBatchResponse {
+  items: IncidentsBatchItem[];
+}

@@ -62,12 +62,13 @@ const permissionsFactory = createServiceFactory({
   deps: {},
   factory: () => ({
     async authorize(requests: any[], options: any) {
-      const user = options.credentials.principal.userEntityRef;
+      const user: string | undefined =
+        options.credentials.principal.userEntityRef;
       const claims =
         user === JANE ? [JANE, 'group:default/payments'] : [user];
       return requests.map(r => {
         if (r.permission.name === releaseManagerReleaseReadPermission.name) {
-          return { result: AuthorizeResult.ALLOW };
+          return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
         }
         const entity = entities.find(
           e => stringifyEntityRef(e) === r.resourceRef,
@@ -407,6 +408,58 @@ describe('release-manager backend plugin against a real release manager', () => 
       .set('authorization', asJane)
       .send({ environment: 'dev' });
     expect(firstEnv.status).toBe(400);
+  }, 60_000);
+
+  it('answers the status of many entities in one batch, each checked for the caller', async () => {
+    const server = await backend();
+    const refs = [
+      'component:default/ledger',
+      'Component:default/no-annotation',
+      'component:default/missing',
+      'component:default/ledger',
+    ];
+    const asUser = await request(server)
+      .post('/api/release-manager/status/batch')
+      .set('authorization', asBob)
+      .send({ entityRefs: refs });
+    expect(asUser.status).toBe(200);
+    expect(asUser.body.items.map((i: any) => i.entityRef)).toEqual([
+      'component:default/ledger',
+      'component:default/no-annotation',
+      'component:default/missing',
+      'component:default/ledger',
+    ]);
+    const [ledgerItem, noAnnotation, missing] = asUser.body.items;
+    expect(ledgerItem.status).toMatchObject({
+      service: 'ledger',
+      namespace: 'payments',
+      environments: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }],
+    });
+    expect(noAnnotation.error).toEqual({
+      name: 'NotFoundError',
+      message: expect.stringMatching(/release-manager-service annotation/),
+    });
+    expect(missing.error.name).toBe('NotFoundError');
+
+    // a service principal is refused by the read permission, item by item
+    const asService = await request(server)
+      .post('/api/release-manager/status/batch')
+      .set('authorization', mockCredentials.service.header())
+      .send({ entityRefs: ['component:default/ledger'] });
+    expect(asService.status).toBe(200);
+    expect(asService.body.items[0].error.name).toBe('NotAllowedError');
+
+    const bad = await request(server)
+      .post('/api/release-manager/status/batch')
+      .set('authorization', asBob)
+      .send({ entityRefs: ['not a ref:'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/entityRefs.0: must be an entity ref/);
+    const none = await request(server)
+      .post('/api/release-manager/status/batch')
+      .set('authorization', mockCredentials.none.header())
+      .send({ entityRefs: ['component:default/ledger'] });
+    expect(none.status).toBe(401);
   }, 60_000);
 
   it('answers 503 when the release manager cannot be reached', async () => {

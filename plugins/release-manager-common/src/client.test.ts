@@ -24,7 +24,10 @@ describe('ReleaseManagerClient', () => {
       http.get(`${baseUrl}/status`, ({ request }) => {
         const url = new URL(request.url);
         if (request.headers.get('authorization') !== 'Bearer secret')
-          return HttpResponse.json({ status: 401, message: 'no' }, { status: 401 });
+          return HttpResponse.json(
+            { status: 401, message: 'no' },
+            { status: 401 },
+          );
         return HttpResponse.json({
           service: url.searchParams.get('service'),
           environments: [{ name: 'dev', tag: 'main-1-2' }],

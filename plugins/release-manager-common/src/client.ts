@@ -264,6 +264,7 @@ function errorMessage(text: string): string {
 function describeNetworkError(error: Error): string {
   const cause = (error as { cause?: { code?: string; message?: string } })
     .cause;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  if (cause?.code)
+    return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
   return error.message;
 }

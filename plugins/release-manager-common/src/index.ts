@@ -13,3 +13,4 @@ export * from './types';
 export * from './client';
 export * from './releases';
 export * from './rules';
+export * from './pluginClient';

@@ -12,9 +12,9 @@ describe('commitUrl', () => {
     );
   });
   it('fills a custom template', () => {
-    expect(commitUrl(app, 'https://git.example/{name}/-/commit/{shortSha}')).toBe(
-      'https://git.example/ledger/-/commit/0123456',
-    );
+    expect(
+      commitUrl(app, 'https://git.example/{name}/-/commit/{shortSha}'),
+    ).toBe('https://git.example/ledger/-/commit/0123456');
   });
   it('is undefined when a value is missing', () => {
     expect(commitUrl({ sha: 'abc' })).toBeUndefined();
@@ -29,12 +29,22 @@ describe('testResults', () => {
     application: {},
     stages: [
       { id: 'test', data: { results: { passed: 10, failed: 1, skipped: 2 } } },
-      { id: 'snyk-code', data: { vulnerabilities: { high: 1, medium: 2, low: 3 } } },
-      { id: 'snyk-docker', data: { vulnerabilities: { high: 0, medium: 1, low: 0 } } },
+      {
+        id: 'snyk-code',
+        data: { vulnerabilities: { high: 1, medium: 2, low: 3 } },
+      },
+      {
+        id: 'snyk-docker',
+        data: { vulnerabilities: { high: 0, medium: 1, low: 0 } },
+      },
     ],
   };
   it('reads the test results', () => {
-    expect(testResults(artifact)).toEqual({ passed: 10, failed: 1, skipped: 2 });
+    expect(testResults(artifact)).toEqual({
+      passed: 10,
+      failed: 1,
+      skipped: 2,
+    });
     expect(testResults({ ...artifact, stages: [] })).toBeUndefined();
   });
 });

@@ -98,3 +98,31 @@ export function testResults(
   const stage = artifact.stages?.find(s => s.id === 'test');
   return (stage?.data as ArtifactTestStageData | undefined)?.results;
 }
+
+/** Most entity refs one `POST /status/batch` of the backend plugin accepts. */
+export const MAX_STATUS_BATCH_SIZE = 500;
+
+/** `POST /status/batch` body of the backend plugin: 1 to {@link MAX_STATUS_BATCH_SIZE} entity refs. */
+export type EntityReleaseStatusBatchRequest = {
+  /** Entity refs such as `component:default/ledger`. */
+  entityRefs: string[];
+};
+
+/**
+ * One item of {@link EntityReleaseStatusBatchResponse}: the status, or why there is
+ * none. `error.name` is a Backstage error name: `NotFoundError` (no such entity, or no
+ * release-manager annotation, or the release manager does not know the service),
+ * `NotAllowedError` (the caller may not read the entity's releases), `InputError`,
+ * `ServiceUnavailableError` (the release manager could not be asked).
+ */
+export type EntityReleaseStatusBatchItem = {
+  /** The entity ref as asked for, normalised (`component:default/ledger`). */
+  entityRef: string;
+  status?: EntityReleaseStatus;
+  error?: { name: string; message: string };
+};
+
+/** `POST /status/batch` answer: one item per entity ref asked for, in the same order. */
+export type EntityReleaseStatusBatchResponse = {
+  items: EntityReleaseStatusBatchItem[];
+};

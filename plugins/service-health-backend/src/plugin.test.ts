@@ -8,6 +8,10 @@ import {
 import request from 'supertest';
 import { serviceHealthPlugin } from './plugin';
 import {
+  serviceHealthModuleOnCallIncidents,
+  serviceHealthModuleReleaseManagerRollout,
+} from './alpha';
+import {
   findPrometheus,
   TestExporter,
   TestPrometheus,
@@ -94,6 +98,8 @@ describe('service-health against a real Prometheus', () => {
     startTestBackend({
       features: [
         serviceHealthPlugin,
+        serviceHealthModuleReleaseManagerRollout,
+        serviceHealthModuleOnCallIncidents,
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({
           data: {
@@ -168,8 +174,11 @@ describe('service-health against a real Prometheus', () => {
     expect(green.signals[0].dashboardUrl).toBe(
       'https://grafana.example.com/d/svc?var-service=checkout',
     );
-    expect(green.rollout.light).toBe('grey');
-    expect(green.rollout.summary).toMatch(/not configured/);
+    // the input modules are installed, the plugins they ask are not
+    expect(green.rollout).toEqual({
+      light: 'grey',
+      summary: 'rollout unknown: the release-manager plugin is not installed',
+    });
     expect(green.incidents).toEqual({
       light: 'grey',
       summary: 'incidents unknown: the on-call plugin is not installed',

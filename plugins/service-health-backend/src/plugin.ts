@@ -7,60 +7,58 @@ import { createRouter } from './router';
 import { readServiceHealthConfig } from './lib/config';
 import { HealthService } from './lib/HealthService';
 import {
-  OnCallIncidentSource,
-  ReleaseManagerRolloutSource,
-} from './lib/inputs';
+  HealthInputProvider,
+  serviceHealthInputsExtensionPoint,
+} from './inputs/extensionPoint';
 import { PrometheusClient } from './lib/PrometheusClient';
 
 /**
  * The service-health backend plugin (pluginId `service-health`): traffic lights from
- * Prometheus signals, release-manager rollout state and on-call incidents. Configured
- * under `serviceHealth` (see config.d.ts).
+ * Prometheus signals, and rollout state and open incidents from the input providers
+ * that backend modules set through `serviceHealthInputsExtensionPoint` (`./alpha`:
+ * `serviceHealthModuleReleaseManagerRollout`, `serviceHealthModuleOnCallIncidents`).
+ * Configured under `serviceHealth` (see config.d.ts).
  *
  * @public
  */
 export const serviceHealthPlugin = createBackendPlugin({
   pluginId: 'service-health',
   register(env) {
+    const inputs: {
+      rollout?: HealthInputProvider;
+      incidents?: HealthInputProvider;
+    } = {};
+    env.registerExtensionPoint(serviceHealthInputsExtensionPoint, {
+      setRolloutProvider(provider) {
+        inputs.rollout = provider;
+      },
+      setIncidentsProvider(provider) {
+        inputs.incidents = provider;
+      },
+    });
     env.registerInit({
       deps: {
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
-        discovery: coreServices.discovery,
-        auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
-      async init({
-        httpAuth,
-        httpRouter,
-        config,
-        logger,
-        discovery,
-        auth,
-        catalog,
-      }) {
+      async init({ httpAuth, httpRouter, config, logger, catalog }) {
         const cfg = readServiceHealthConfig(config);
         const health = new HealthService({
           config: cfg,
           prometheus: new PrometheusClient(cfg.prometheus),
-          rollout: new ReleaseManagerRolloutSource({
-            ...cfg.releaseManager,
-            timeoutMs: cfg.prometheus.timeoutMs,
-          }),
-          incidents: new OnCallIncidentSource({
-            discovery,
-            auth,
-            enabled: cfg.onCallEnabled,
-            timeoutMs: cfg.prometheus.timeoutMs,
-          }),
+          rollout: inputs.rollout,
+          incidents: inputs.incidents,
         });
         logger.info(
           `service health: Prometheus ${cfg.prometheus.baseUrl}, ${
             cfg.signals.length
-          } default signals, cache ${cfg.cacheTtlSeconds}s, release manager ${
-            cfg.releaseManager?.baseUrl ?? 'not configured'
+          } default signals, cache ${cfg.cacheTtlSeconds}s, rollout input ${
+            inputs.rollout ? 'installed' : 'not installed'
+          }, incidents input ${
+            inputs.incidents ? 'installed' : 'not installed'
           }`,
         );
         httpRouter.use(await createRouter({ httpAuth, catalog, health }));

@@ -71,7 +71,7 @@ export async function createRouter(options: {
     });
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`entity ${ref} not found`);
-    const result: EntityHealth = await health.getHealth(entity);
+    const result: EntityHealth = await health.getHealth(entity, credentials);
     res.json(result);
   });
 
@@ -90,7 +90,7 @@ export async function createRouter(options: {
       { credentials },
     );
     const found = items.flatMap(e => (e ? [e] : []));
-    const computed = await health.getHealthOfMany(found);
+    const computed = await health.getHealthOfMany(found, credentials);
     const byRef = new Map(computed.map(h => [h.entityRef, h]));
     const response: BatchHealthResponse = {
       items: refs.map(entityRef => {

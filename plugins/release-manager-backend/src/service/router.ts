@@ -6,7 +6,7 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -20,7 +20,8 @@ import {
   EntityReleaseHistory,
   EntityReleaseResult,
   EntityReleaseStatus,
-  getReleaseManagerNamespace,
+  EntityReleaseStatusBatchResponse,
+  MAX_STATUS_BATCH_SIZE,
   getReleaseManagerService,
   releaseManagerPolicyUpdatePermission,
   releaseManagerReleaseCreatePermission,
@@ -37,6 +38,8 @@ import { z } from 'zod';
 import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
 import { ReleaseManagerPluginConfig } from '../config';
 import { lookupCommitter } from './committer';
+import { toEntityReleaseStatus } from './entityStatus';
+import { statusOfMany } from './statusBatch';
 
 /** What {@link createRouter} needs. */
 export type RouterOptions = {
@@ -61,6 +64,19 @@ const artifactId = z
   .string()
   .refine(isArtifactId, `must be ${ARTIFACT_ID_RULE}`);
 
+/** An entity ref such as `component:default/ledger`, normalised. */
+const entityRefSchema = z.string().transform((value, ctx) => {
+  try {
+    return stringifyEntityRef(parseEntityRef(value));
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an entity ref like component:default/ledger',
+    });
+    return z.NEVER;
+  }
+});
+
 const count = z.coerce.number().int().min(1).max(100);
 
 /** Parses with zod and throws an InputError naming the offending fields. */
@@ -83,8 +99,12 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
  * `slipway.dev/release-manager-service` annotation, and checks the route's permission
  * on that entity (403 when denied). Reads need `release-manager.release.read`;
  * release, promote and rollback need `release-manager.release.create`; policy changes
- * need `release-manager.policy.update`. Release-manager errors are mapped as
- * {@link mapReleaseManagerError} describes.
+ * need `release-manager.policy.update`. Release-manager errors arrive mapped by
+ * `mapReleaseManagerError` of `@slipway/plugin-release-manager-node`.
+ *
+ * For other plugins (user or service credentials): `POST /status/batch` with
+ * `{ entityRefs }` (1 to 500) answers `EntityReleaseStatusBatchResponse`, each entity
+ * checked against `release-manager.release.read` (see `statusOfMany`).
  */
 export async function createRouter(
   options: RouterOptions,
@@ -146,33 +166,40 @@ export async function createRouter(
 
   const entityPath = '/entities/:namespace/:kind/:name';
 
+  router.post('/status/batch', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parse(
+      z.object({
+        entityRefs: z.array(entityRefSchema).min(1).max(MAX_STATUS_BATCH_SIZE),
+      }),
+      req.body,
+    );
+    const result: EntityReleaseStatusBatchResponse = await statusOfMany({
+      entityRefs: body.entityRefs,
+      credentials,
+      catalog,
+      permissions,
+      client,
+      commitUrlTemplate: config.commitUrlTemplate,
+    });
+    res.json(result);
+  });
+
   router.get(`${entityPath}/status`, async (req, res) => {
     const { entity, service } = await resolve(
       req,
       releaseManagerReleaseReadPermission,
     );
     const status = await client.status(service);
-    const byName = new Map(
-      (status.environments ?? []).map(env => [env.name, env]),
-    );
-    const body: EntityReleaseStatus = {
+    const body: EntityReleaseStatus = toEntityReleaseStatus({
+      entity,
       service,
-      namespace: getReleaseManagerNamespace(entity),
-      environments: environments.map(envName => {
-        const env = byName.get(envName) ??
-          (status as unknown as Record<string, any>)[envName] ?? {
-            name: envName,
-          };
-        return {
-          ...env,
-          name: envName,
-          commitUrl: commitUrl(
-            { url: repoUrlOf(env.commitUrl, env.sha), sha: env.sha },
-            config.commitUrlTemplate,
-          ),
-        };
-      }),
-    };
+      status,
+      environments,
+      commitUrlTemplate: config.commitUrlTemplate,
+    });
     res.json(body);
   });
 
@@ -394,19 +421,6 @@ export async function createRouter(
   });
 
   return router;
-}
-
-/**
- * The repository URL from the status's `commitUrl` (`<repo>/commit/<sha>`), so the
- * configured template decides the final link.
- */
-function repoUrlOf(
-  url: string | undefined,
-  sha: string | undefined,
-): string | undefined {
-  if (!url || !sha) return url;
-  const suffix = `/commit/${sha}`;
-  return url.endsWith(suffix) ? url.slice(0, -suffix.length) : url;
 }
 
 function describe(permission: ResourcePermission<'catalog-entity'>): string {

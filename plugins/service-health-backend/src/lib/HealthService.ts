@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EntityHealth,
@@ -11,7 +12,7 @@ import {
   worstLight,
 } from '@slipway/plugin-service-health-common';
 import { ServiceHealthConfig } from './config';
-import { HealthInputSource } from './inputs';
+import { HealthInputProvider } from '../inputs/extensionPoint';
 import {
   PrometheusQuerier,
   PrometheusQueryError,
@@ -19,6 +20,35 @@ import {
 } from './PrometheusClient';
 import { fillTemplate, resolveSignals } from './signals';
 import { TtlCache } from './TtlCache';
+
+/** Most entities in one input provider call (the release-manager batch route takes 500). */
+const ENTITIES_PER_INPUT_CALL = 500;
+
+/** The two non-metric inputs. */
+type InputKind = 'rollout' | 'incidents';
+
+/** What an input says when no module provides it. */
+const NOT_CONFIGURED: Record<InputKind, InputHealth> = {
+  rollout: {
+    light: 'grey',
+    summary:
+      'rollout unknown: not configured (no rollout input module is installed, e.g. serviceHealthModuleReleaseManagerRollout)',
+  },
+  incidents: {
+    light: 'grey',
+    summary:
+      'incidents unknown: not configured (no incidents input module is installed, e.g. serviceHealthModuleOnCallIncidents)',
+  },
+};
+
+/** Cache key part for the caller: inputs are read on its behalf. */
+function principalKey(credentials: BackstageCredentials): string {
+  const p = credentials.principal as {
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return p.userEntityRef ?? `service:${p.subject ?? 'unknown'}`;
+}
 
 /** Most entity names in one batched query (keeps the PromQL text and the regex small). */
 const NAMES_PER_BATCH_QUERY = 100;
@@ -41,8 +71,10 @@ const regexLiteral = (name: string) =>
  * `sum by (service) (...)` query per 100 entities, and the answer is split by its
  * `service` label into the per-entity cache entries. 300 services with the 4 default
  * signals cost 12 queries instead of 1200; entities with their own selector or query
- * fall back to one query per signal. The rollout and incidents inputs are cached per
- * entity for the same TTL.
+ * fall back to one query per signal. The rollout and incidents inputs come from the
+ * providers that modules set through `serviceHealthInputsExtensionPoint`: for many
+ * entities ONE provider call per input (per 500 entities), on behalf of the caller, and
+ * cached per (caller, entity) for the same TTL.
  */
 export class HealthService {
   private readonly queryCache: TtlCache<PrometheusSample[]>;
@@ -52,8 +84,10 @@ export class HealthService {
     private readonly options: {
       config: ServiceHealthConfig;
       prometheus: PrometheusQuerier;
-      rollout: HealthInputSource;
-      incidents: HealthInputSource;
+      /** The rollout input; without one it is grey `not configured`. */
+      rollout?: HealthInputProvider;
+      /** The incidents input; without one it is grey `not configured`. */
+      incidents?: HealthInputProvider;
     },
   ) {
     const ttlMs = options.config.cacheTtlSeconds * 1000;
@@ -62,9 +96,56 @@ export class HealthService {
   }
 
   /** Health of many entities at once, in the same order; never rejects for one entity's failing input. */
-  async getHealthOfMany(entities: Entity[]): Promise<EntityHealth[]> {
+  async getHealthOfMany(
+    entities: Entity[],
+    credentials: BackstageCredentials,
+  ): Promise<EntityHealth[]> {
     this.prefetchBatched(entities);
-    return Promise.all(entities.map(e => this.getHealth(e)));
+    for (const kind of ['rollout', 'incidents'] as const) {
+      this.prefetchInputs(kind, entities, credentials);
+    }
+    return Promise.all(entities.map(e => this.getHealth(e, credentials)));
+  }
+
+  private inputKey(
+    kind: InputKind,
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ) {
+    return `${kind}:${principalKey(credentials)}:${entityRef}`;
+  }
+
+  /**
+   * Fills the input cache of `kind` for every applicable entity not cached yet for this
+   * caller, with one provider call per 500 entities. Does not wait.
+   */
+  private prefetchInputs(
+    kind: InputKind,
+    entities: Entity[],
+    credentials: BackstageCredentials,
+  ): void {
+    const provider = this.options[kind];
+    if (!provider) return;
+    const pending = new Map<string, Entity>();
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      if (!isServiceHealthApplicable(entity) || pending.has(ref)) continue;
+      if (this.inputCache.peek(this.inputKey(kind, credentials, ref))) continue;
+      pending.set(ref, entity);
+    }
+    const list = [...pending.values()];
+    for (let i = 0; i < list.length; i += ENTITIES_PER_INPUT_CALL) {
+      const chunk = list.slice(i, i + ENTITIES_PER_INPUT_CALL);
+      const answer = provider.getMany(chunk, { credentials });
+      answer.catch(() => {}); // handled per entity in input()
+      for (const entity of chunk) {
+        const ref = stringifyEntityRef(entity);
+        this.inputCache.set(
+          this.inputKey(kind, credentials, ref),
+          answer.then(m => m.get(ref) ?? noAnswer(kind, ref)),
+        );
+      }
+    }
   }
 
   /**
@@ -117,7 +198,10 @@ export class HealthService {
   }
 
   /** Health of one entity. Signal errors and unavailable inputs show up as grey/error rows, not as a rejection. */
-  async getHealth(entity: Entity): Promise<EntityHealth> {
+  async getHealth(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<EntityHealth> {
     const entityRef = stringifyEntityRef(entity);
     const applicable = isServiceHealthApplicable(entity);
     const { signals: definitions, annotationError } = resolveSignals(
@@ -131,16 +215,8 @@ export class HealthService {
     };
     const [signals, rollout, incidents] = await Promise.all([
       Promise.all(definitions.map(d => this.evaluateSignal(d, entity))),
-      applicable
-        ? this.input('rollout', entityRef, () =>
-            this.options.rollout.get(entity),
-          )
-        : notApplicable,
-      applicable
-        ? this.input('incidents', entityRef, () =>
-            this.options.incidents.get(entity),
-          )
-        : notApplicable,
+      applicable ? this.input('rollout', entity, credentials) : notApplicable,
+      applicable ? this.input('incidents', entity, credentials) : notApplicable,
     ]);
     const light = worstLight([
       ...signals.map(s => s.light),
@@ -164,12 +240,19 @@ export class HealthService {
   }
 
   private input(
-    kind: string,
-    entityRef: string,
-    load: () => Promise<InputHealth>,
+    kind: InputKind,
+    entity: Entity,
+    credentials: BackstageCredentials,
   ): Promise<InputHealth> {
+    const provider = this.options[kind];
+    if (!provider) return Promise.resolve(NOT_CONFIGURED[kind]);
+    const ref = stringifyEntityRef(entity);
     return this.inputCache
-      .get(`${kind}:${entityRef}`, load)
+      .get(this.inputKey(kind, credentials, ref), () =>
+        provider
+          .getMany([entity], { credentials })
+          .then(m => m.get(ref) ?? noAnswer(kind, ref)),
+      )
       .catch(e => ({
         light: 'grey' as const,
         summary: `${kind} unknown: ${String(e)}`,
@@ -255,6 +338,13 @@ export class HealthService {
         : {}),
     };
   }
+}
+
+function noAnswer(kind: InputKind, entityRef: string): InputHealth {
+  return {
+    light: 'grey',
+    summary: `${kind} unknown: no answer for ${entityRef}`,
+  };
 }
 
 function summarize(

@@ -90,8 +90,6 @@ export interface ServiceHealthConfig {
   cacheTtlSeconds: number;
   /** No trailing slash. */
   grafanaBaseUrl?: string;
-  releaseManager?: { baseUrl: string; token?: string };
-  onCallEnabled: boolean;
   signals: SignalDefinition[];
 }
 
@@ -108,7 +106,6 @@ export function readServiceHealthConfig(config: Config): ServiceHealthConfig {
   const baseUrl = trimSlash(
     c?.getOptionalString('prometheus.baseUrl') ?? 'http://localhost:9090',
   );
-  const rmBaseUrl = c?.getOptionalString('releaseManager.baseUrl');
   const grafana = c?.getOptionalString('grafana.baseUrl');
   const signalConfigs = c?.getOptionalConfigArray('signals');
   const signals: SignalDefinition[] = signalConfigs
@@ -146,13 +143,6 @@ export function readServiceHealthConfig(config: Config): ServiceHealthConfig {
     },
     cacheTtlSeconds: c?.getOptionalNumber('cacheTtlSeconds') ?? 30,
     grafanaBaseUrl: grafana ? trimSlash(grafana) : undefined,
-    releaseManager: rmBaseUrl
-      ? {
-          baseUrl: trimSlash(rmBaseUrl),
-          token: c?.getOptionalString('releaseManager.token'),
-        }
-      : undefined,
-    onCallEnabled: c?.getOptionalBoolean('onCall.enabled') ?? true,
     signals,
   };
 }
