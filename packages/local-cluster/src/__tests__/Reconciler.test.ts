@@ -39,8 +39,9 @@ const logger: Logger = {
   error: m => logs.push(`error ${m}`),
 };
 
-function reconciler() {
+function reconciler(now?: () => number) {
   return new Reconciler({
+    now,
     clusterName: CLUSTER,
     branch: 'main',
     source: new ConfigSource(
@@ -312,20 +313,34 @@ describe('Reconciler (real podman)', () => {
       }),
     );
     await repo.commit('crashy');
-    const r = reconciler();
-    expect((await r.reconcileOnce()).created).toEqual([
-      `slw-${CLUSTER}-${ENV}-${NS}-crashy-0`,
+    let clock = Date.now();
+    const r = reconciler(() => clock);
+    const name = `slw-${CLUSTER}-${ENV}-${NS}-crashy-0`;
+    const exited = async () => {
+      for (let i = 0; i < 100; i++) {
+        const [p] = await podman.pods({
+          [LABELS.cluster]: CLUSTER,
+          [LABELS.service]: 'crashy',
+        });
+        if (p?.containers[0]?.status === 'exited') return;
+        await new Promise(res => setTimeout(res, 200));
+      }
+      throw new Error(`${name} did not exit`);
+    };
+    expect((await r.reconcileOnce()).created).toEqual([name]);
+    await exited();
+    expect((await r.reconcileOnce()).restarted).toEqual([]); // first seen down
+    clock += 1000; // first restart after 1 s
+    expect((await r.reconcileOnce()).restarted).toEqual([name]);
+    expect(r.status().environments[ENV].crashy.pods[0].containers).toEqual([
+      { name: 'crashy', status: expect.any(String), restarts: 1 },
     ]);
-    await new Promise(res => setTimeout(res, 500));
-    await r.reconcileOnce(); // sees it exited
-    await new Promise(res => setTimeout(res, 1100));
-    const s = await r.reconcileOnce();
-    expect(s.restarted).toEqual([`slw-${CLUSTER}-${ENV}-${NS}-crashy-0`]);
-    const pod = r.status().environments[ENV].crashy.pods[0];
-    expect(pod.containers[0].restarts).toBe(1);
-    // The next restart waits 10 s.
-    await new Promise(res => setTimeout(res, 1100));
+    await exited();
     expect((await r.reconcileOnce()).restarted).toEqual([]);
+    clock += 9000; // the second waits 10 s
+    expect((await r.reconcileOnce()).restarted).toEqual([]);
+    clock += 1000;
+    expect((await r.reconcileOnce()).restarted).toEqual([name]);
   });
 
   it('prunes only its own pods whose folder is gone', async () => {
