@@ -49,13 +49,13 @@ async function until<T>(
   }
 }
 
-function cpuTicks(pid: number): number {
+/** [own, children] CPU ticks (1/100 s): utime+stime, cutime+cstime (/proc/<pid>/stat fields 14-17). */
+function cpuTicks(pid: number): [number, number] {
   const f = fs
     .readFileSync(`/proc/${pid}/stat`, 'utf8')
     .split(') ')[1]
     .split(' ');
-  // utime, stime, cutime, cstime (fields 14-17; index from after the comm field)
-  return [11, 12, 13, 14].reduce((n, i) => n + Number(f[i]), 0);
+  return [Number(f[11]) + Number(f[12]), Number(f[13]) + Number(f[14])];
 }
 
 function rssMiB(pid: number): number {

@@ -53,6 +53,8 @@ interface ContainerState {
   lastExitCode?: number;
   lastDiedAt?: number;
   stopping: boolean;
+  /** When an event last set `ps.state` (epoch ms): a `podman ps` started earlier must not undo it. */
+  stateAt?: number;
 }
 
 interface ProbeState {
@@ -297,6 +299,7 @@ export class PodmanBackend implements RolloutBackend {
         if ((e.exitCode ?? 0) !== 0 && !c.stopping) c.crashes++;
         c.ps.state = 'exited';
         c.ps.exitCode = e.exitCode ?? c.ps.exitCode;
+        c.stateAt = Date.now();
         this.probes.delete(c.ps.podId);
         this.evaluate();
         return;
@@ -307,6 +310,7 @@ export class PodmanBackend implements RolloutBackend {
           return;
         }
         c.ps.state = 'running';
+        c.stateAt = Date.now();
         c.stopping = false;
         // Inspected before its first start, it had no cgroup yet (CPU metrics read it).
         if (c.inspected && !c.inspected.cgroupPath) void this.inspect([e.id]);
@@ -363,6 +367,7 @@ export class PodmanBackend implements RolloutBackend {
   }
 
   private async doRefresh() {
+    const startedAt = Date.now();
     const { stdout } = await this.options.cli.run([
       'ps',
       '-a',
@@ -381,6 +386,10 @@ export class PodmanBackend implements RolloutBackend {
       seen.add(ps.id);
       const known = this.containers.get(ps.id);
       if (known) {
+        if ((known.stateAt ?? 0) > startedAt) {
+          ps.state = known.ps.state;
+          ps.exitCode = known.ps.exitCode;
+        }
         known.ps = ps;
         if (ps.state === 'running') known.stopping = false;
       } else {
