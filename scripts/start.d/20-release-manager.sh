@@ -4,7 +4,8 @@
 # (a bare config repo config-repo.git, its clone config-repo/, artifacts/, release-manager.sqlite),
 # environments dev, staging, prod, bearer token $RELEASE_MANAGER_TOKEN (default
 # slipway-dev-token, for local development only: hence `serve --dev`, without which the
-# server refuses to start with no token or the public one). Then seeds the example services once.
+# server refuses to start with no token or the public one). The example services' artifacts
+# and releases come from the example fleet (scripts/start.d/40-fleet.sh).
 RM_DIR="$SLIPWAY_DATA/release-manager"
 RM_LOG="$SLIPWAY_DATA/logs/release-manager.log"
 export RELEASE_MANAGER_TOKEN="${RELEASE_MANAGER_TOKEN:-slipway-dev-token}"
@@ -20,8 +21,4 @@ else
   SLIPWAY_PIDS+=($!)
   wait_for_url http://localhost:7100/healthz 60 release-manager || return 1
 fi
-# Idempotent: does nothing once the release manager has services.
-# A failed seed leaves an empty (but working) release manager: warn, do not stop the portal.
-(cd "$ROOT/packages/release-manager" && node bin/slipway-release-manager seed --url http://localhost:7100) >>"$RM_LOG" 2>&1 ||
-  echo "start: warning: release manager seed failed; see $RM_LOG" >&2
 echo "start: release manager on http://localhost:7100 (token: $RELEASE_MANAGER_TOKEN)"

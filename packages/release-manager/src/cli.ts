@@ -6,7 +6,6 @@ import { DEV_TOKEN, loadConfig, ReleaseManagerConfig } from './config';
 import { serve } from './server';
 import { ReleaseManagerClient } from './client';
 import { ArtifactManifests, ArtifactSpec, Intent } from './http/types';
-import { seed } from './seed';
 import { MANIFEST_FILE_NAME } from '@slipway/plugin-release-manager-common/rules';
 
 const USAGE = `Usage: slipway-release-manager <command> [options]
@@ -18,10 +17,6 @@ Commands:
       Refuses to start without a token (RELEASE_MANAGER_TOKEN or auth.token),
       and with the public development token, unless --dev (local development
       only: then the token defaults to ${DEV_TOKEN}).
-  seed [--url <url>] [--token <token>]
-      Fills an empty release manager with the example services' artifacts,
-      releases, policies and rollout states. Does nothing when it already has
-      releases.
   artifact push --spec <artifact.json> --manifests <dir> [--url <url>] [--token <token>]
       Uploads an artifact from CI: the spec plus <dir>/<environment>/*.yaml.
   release --service <s> --environment <e> (--artifact <id> | --branch <b> | --promote | --rollback)
@@ -110,19 +105,6 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     await new Promise(() => {});
-    return 0;
-  }
-  if (command === 'seed') {
-    const { values } = parseArgs({
-      args: rest,
-      options: { url: { type: 'string' }, token: { type: 'string' } },
-    });
-    const result = await seed(client(values), { log: m => console.log(m) });
-    console.log(
-      result.skipped
-        ? 'seed: already seeded, nothing to do'
-        : `seed: done (${result.releases} releases)`,
-    );
     return 0;
   }
   if (command === 'artifact') {
