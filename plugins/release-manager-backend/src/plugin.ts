@@ -7,6 +7,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { releaseManagerPermissions } from '@slipway/plugin-release-manager-common';
 import { releaseManagerServiceRef } from '@slipway/plugin-release-manager-node';
 import { readReleaseManagerConfig } from './config';
+import { migrateReleaseManagerDatabase } from './database/migrate';
 import { ReleaseNotifier } from './notifier/ReleaseNotifier';
 import { createRouter } from './service/router';
 
@@ -51,15 +52,18 @@ export const releaseManagerPlugin = createBackendPlugin({
         );
 
         if (config.notificationsEnabled) {
+          const database = await deps.database.getClient();
+          if (!deps.database.migrations?.skip) {
+            await migrateReleaseManagerDatabase(database);
+          }
           const notifier = new ReleaseNotifier({
             client,
             catalog: deps.catalog,
             auth: deps.auth,
             notifications: deps.notifications,
-            database: await deps.database.getClient(),
+            database,
             logger: deps.logger,
           });
-          await notifier.migrate();
           await deps.scheduler.scheduleTask({
             id: 'release-manager-notifier',
             frequency: { seconds: config.pollIntervalSeconds },

@@ -7,6 +7,7 @@ import { startReleaseManager } from '@slipway/release-manager';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { migrateReleaseManagerDatabase } from '../database/migrate';
 import { ReleaseNotifier, rolloutOutcome } from './ReleaseNotifier';
 
 jest.setTimeout(60_000);
@@ -100,8 +101,8 @@ describe('ReleaseNotifier against a real release manager', () => {
         database: knex,
         logger: mockServices.logger.mock(),
       });
+    await migrateReleaseManagerDatabase(knex);
     const notifier = make();
-    await notifier.migrate();
     // the first poll only records where the feed stands: the release above is history
     await expect(notifier.poll()).resolves.toBe(0);
 
@@ -136,7 +137,7 @@ describe('ReleaseNotifier against a real release manager', () => {
 
     // a new notifier on the same database (a restart) continues where the last stopped
     const restarted = make();
-    await restarted.migrate();
+    await migrateReleaseManagerDatabase(knex);
     await post('/webhook/daemon/k8s/deploy', {
       name: 'ledger',
       namespace: 'payments',

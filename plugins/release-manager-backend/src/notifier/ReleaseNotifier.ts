@@ -9,6 +9,7 @@ import {
 import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
 import { Knex } from 'knex';
 
+/** Made by migrations/20261202000000_notifier_cursor.js. */
 const TABLE = 'release_manager_notifier_cursor';
 
 /** What the notifier remembers between polls: the newest event it has handled. */
@@ -77,6 +78,7 @@ export type ReleaseNotifierOptions = {
   catalog: CatalogService;
   auth: AuthService;
   notifications: NotificationService;
+  /** The plugin's database, migrated by `migrateReleaseManagerDatabase`. */
   database: Knex;
   logger: LoggerService;
 };
@@ -92,18 +94,6 @@ export type ReleaseNotifierOptions = {
  */
 export class ReleaseNotifier {
   constructor(private readonly options: ReleaseNotifierOptions) {}
-
-  /** Creates the cursor table when it is missing. */
-  async migrate(): Promise<void> {
-    const { database } = this.options;
-    if (!(await database.schema.hasTable(TABLE))) {
-      await database.schema.createTable(TABLE, table => {
-        table.string('id').primary();
-        table.bigInteger('last_event_id').notNullable();
-        table.string('last_event_at').notNullable();
-      });
-    }
-  }
 
   /**
    * Handles the events that arrived since the last poll; returns how many
