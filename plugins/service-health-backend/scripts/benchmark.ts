@@ -3,8 +3,10 @@
  * cache, against a real Prometheus (Debian's `prometheus`, started here on a free port
  * with a temporary data folder) scraping an exporter with the default signals' metrics
  * for every service (request counters by status code, a latency histogram, cAdvisor CPU,
- * kube-state-metrics limits and readiness), and a local stand-in answering the release
- * manager's `GET /status` and the on-call plugin's incidents route over HTTP.
+ * kube-state-metrics limits and readiness), and a local stand-in answering the batch
+ * routes of the release-manager plugin (`POST /status/batch`) and the on-call plugin
+ * (`POST /incidents/batch`) over HTTP, asked through the real input providers (one
+ * request per input per batch).
  *
  * Run: yarn workspace @slipway/plugin-service-health-backend benchmark
  * Prints the figures; the targets are < 10 s cold and < 2 s warm.
@@ -17,10 +19,8 @@ import { AddressInfo } from 'node:net';
 import { createRouter } from '../src/router';
 import { readServiceHealthConfig } from '../src/lib/config';
 import { HealthService } from '../src/lib/HealthService';
-import {
-  OnCallIncidentSource,
-  ReleaseManagerRolloutSource,
-} from '../src/lib/inputs';
+import { OnCallIncidentProvider } from '../src/modules/onCallIncidents';
+import { ReleaseManagerRolloutProvider } from '../src/modules/releaseManagerRollout';
 import { PrometheusClient } from '../src/lib/PrometheusClient';
 import {
   findPrometheus,
@@ -106,29 +106,51 @@ async function main() {
   await prometheus.waitForScrape();
   await new Promise(r => setTimeout(r, 4000)); // a few scrapes, so rate() has data
 
-  // Stand-in for the release manager and the on-call plugin (real HTTP round trips).
+  // Stand-in for the release-manager and on-call plugins' batch routes (real HTTP round trips).
+  let inputRequests = 0;
   const inputs = await listen((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (req.url.startsWith('/status')) {
-      const service = new URL(req.url, 'http://x').searchParams.get('service');
-      const phase =
-        Number(service?.slice(4)) % 17 === 0 ? 'progressing' : 'succeeded';
-      res.end(
-        JSON.stringify({
-          environments: ['dev', 'staging', 'prod'].map(name => ({
-            name,
-            rollout: {
-              phase,
-              availableReplicas: 2,
-              desiredReplicas: 3,
-              errors: [],
-            },
-          })),
-        }),
-      );
-    } else {
-      res.end(JSON.stringify({ items: [] }));
-    }
+    inputRequests++;
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk));
+    req.on('end', () => {
+      const { entityRefs } = JSON.parse(raw || '{"entityRefs":[]}');
+      res.setHeader('content-type', 'application/json');
+      if (req.url.endsWith('/release-manager/status/batch')) {
+        res.end(
+          JSON.stringify({
+            items: entityRefs.map((entityRef: string) => {
+              const name = entityRef.split('/').pop()!;
+              const phase =
+                Number(name.slice(4)) % 17 === 0 ? 'progressing' : 'succeeded';
+              return {
+                entityRef,
+                status: {
+                  service: name,
+                  environments: ['dev', 'staging', 'prod'].map(env => ({
+                    name: env,
+                    rollout: {
+                      phase,
+                      availableReplicas: 2,
+                      desiredReplicas: 3,
+                      errors: [],
+                    },
+                  })),
+                },
+              };
+            }),
+          }),
+        );
+      } else {
+        res.end(
+          JSON.stringify({
+            items: entityRefs.map((entityRef: string) => ({
+              entityRef,
+              items: [],
+            })),
+          }),
+        );
+      }
+    });
   });
 
   const config = readServiceHealthConfig(
@@ -136,35 +158,30 @@ async function main() {
       serviceHealth: {
         prometheus: { baseUrl: prometheus.baseUrl, timeoutMs: 10000 },
         cacheTtlSeconds: 60,
-        // INPUTS=off leaves out the rollout and incidents round trips, to see the Prometheus part alone
-        ...(process.env.INPUTS === 'off'
-          ? { onCall: { enabled: false } }
-          : { releaseManager: { baseUrl: inputs.url, token: 'bench' } }),
       },
     }),
   );
+  const providerOptions = {
+    discovery: {
+      getBaseUrl: async (id: string) => `${inputs.url}/api/${id}`,
+      getExternalBaseUrl: async () => '',
+    },
+    auth: {
+      getPluginRequestToken: async () => ({ token: 'bench' }),
+    } as any,
+    timeoutMs: 5000,
+  };
+  // INPUTS=off leaves out the rollout and incidents round trips, to see the Prometheus part alone
+  const withInputs = process.env.INPUTS !== 'off';
   const health = new HealthService({
     config,
     prometheus: new PrometheusClient(config.prometheus),
-    rollout: new ReleaseManagerRolloutSource({
-      ...config.releaseManager,
-      timeoutMs: 5000,
-    }),
-    incidents: new OnCallIncidentSource({
-      discovery: {
-        getBaseUrl: async () => `${inputs.url}/api/on-call`,
-        getExternalBaseUrl: async () => '',
-      },
-      auth: {
-        getOwnServiceCredentials: async () => ({
-          $$type: '@backstage/BackstageCredentials',
-          principal: { type: 'service', subject: 'bench' },
-        }),
-        getPluginRequestToken: async () => ({ token: 'bench' }),
-      } as any,
-      enabled: true,
-      timeoutMs: 5000,
-    }),
+    rollout: withInputs
+      ? new ReleaseManagerRolloutProvider(providerOptions)
+      : undefined,
+    incidents: withInputs
+      ? new OnCallIncidentProvider(providerOptions)
+      : undefined,
   });
   const byRef = new Map(
     entities.map(e => [`component:default/${e.metadata.name}`, e]),
@@ -205,6 +222,7 @@ async function main() {
 
   const cold = await batch();
   const afterCold = await prometheus.queryCount();
+  const coldInputRequests = inputRequests;
   const warm = await batch();
   const afterWarm = await prometheus.queryCount();
   const signals = config.signals.length;
@@ -217,12 +235,16 @@ async function main() {
       afterCold - before
     } Prometheus queries (max concurrency ${
       config.prometheus.maxConcurrency
-    }), lights ${JSON.stringify(cold.lights)}`,
+    }), ${coldInputRequests} rollout/incidents requests, lights ${JSON.stringify(
+      cold.lights,
+    )}`,
   );
   console.log(
     `  warm cache: ${warm.ms.toFixed(0)} ms, ${
       afterWarm - afterCold
-    } Prometheus queries, lights ${JSON.stringify(warm.lights)}`,
+    } Prometheus queries, ${
+      inputRequests - coldInputRequests
+    } rollout/incidents requests, lights ${JSON.stringify(warm.lights)}`,
   );
   console.log(
     `  targets: cold < 10000 ms ${
