@@ -31,7 +31,7 @@ export interface PodmanBackendOptions {
   cluster?: string;
   /** A rollout not complete after this many seconds is `stalled` (default 120). */
   progressDeadlineSeconds?: number;
-  /** Full `podman ps` resync period in ms besides event-driven ones (default 15000). */
+  /** Full `podman ps` resync period in ms besides event-driven ones (default 30000). */
   resyncMs?: number;
   /** Readiness probe period of a pod not yet ready, in ms (default 200). */
   probeNotReadyMs?: number;
@@ -114,6 +114,8 @@ export class PodmanBackend implements RolloutBackend {
   private refreshing?: Promise<void>;
   private refreshAgain = false;
   private refreshTimer?: NodeJS.Timeout;
+  private probing = true;
+  private lastProbeScan = 0;
   private stats?: { at: number; usage: CpuUsage };
   private statsInFlight?: Promise<CpuUsage>;
   private readonly now: () => number;
@@ -130,7 +132,7 @@ export class PodmanBackend implements RolloutBackend {
     this.startEvents();
     await this.refresh();
     this.timers.push(
-      setInterval(() => void this.refresh(), this.options.resyncMs ?? 15_000),
+      setInterval(() => void this.refresh(), this.options.resyncMs ?? 30_000),
       setInterval(() => this.probeDue(), 100),
       // Stalls are a matter of time passing: re-evaluate every second.
       setInterval(() => this.evaluate(), 1000),
@@ -312,6 +314,7 @@ export class PodmanBackend implements RolloutBackend {
         c.ps.state = 'running';
         c.stateAt = Date.now();
         c.stopping = false;
+        this.probing = true;
         // Inspected before its first start, it had no cgroup yet (CPU metrics read it).
         if (c.inspected && !c.inspected.cgroupPath) void this.inspect([e.id]);
         this.evaluate();
@@ -406,7 +409,10 @@ export class PodmanBackend implements RolloutBackend {
     for (const podId of [...this.probes.keys()]) {
       if (!livePods.has(podId)) this.probes.delete(podId);
     }
-    if (fresh.length > 0) await this.inspect(fresh);
+    if (fresh.length > 0) {
+      this.probing = true;
+      await this.inspect(fresh);
+    }
     this.evaluate();
   }
 
@@ -463,6 +469,10 @@ export class PodmanBackend implements RolloutBackend {
   /** Runs the readiness probes that are due; a changed result re-evaluates. */
   private probeDue() {
     const now = this.now();
+    // Every 100 ms while a running pod is not ready yet; else once a second is enough.
+    if (!this.probing && now - this.lastProbeScan < 1000) return;
+    this.lastProbeScan = now;
+    let probing = false;
     for (const [podId, containers] of this.pods()) {
       if (!containers.every(c => c.ps.state === 'running')) continue;
       const target = probeTarget(containers[0].ps.labels);
@@ -473,6 +483,7 @@ export class PodmanBackend implements RolloutBackend {
         inFlight: false,
       };
       this.probes.set(podId, probe);
+      if (!probe.ok) probing = true;
       const period = probe.ok
         ? this.options.probeReadyMs ?? 10_000
         : this.options.probeNotReadyMs ?? 200;
@@ -487,6 +498,7 @@ export class PodmanBackend implements RolloutBackend {
         }
       });
     }
+    this.probing = probing;
   }
 
   /** Derives workload states and failures and hands them to the sink. */
