@@ -661,7 +661,7 @@ export class PodmanBackend implements RolloutBackend {
 /**
  * `CrashLoopBackOff` or undefined (healthy) for one container: it exited
  * non-zero (not because it was stopped) and either failed again after a
- * restart, or is still down 3 s later (waiting for the local cluster's
+ * restart, or is still down 1 s later (waiting for the local cluster's
  * kubelet-like back-off, which restarts it with `podman start`, or for
  * podman's own restart policy).
  */
@@ -673,7 +673,7 @@ function failureType(c: ContainerState, now: number): string | undefined {
   if (
     c.crashes >= 1 &&
     c.ps.state !== 'running' &&
-    now - (c.lastDiedAt ?? 0) > 3000
+    now - (c.lastDiedAt ?? 0) > 1000
   ) {
     return 'CrashLoopBackOff';
   }
