@@ -4,7 +4,7 @@ import {
   createBackendModule,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { OnCallClient } from '@slipway/plugin-on-call-common';
 import { InputHealth } from '@slipway/plugin-service-health-common';
 import {
@@ -12,7 +12,7 @@ import {
   serviceHealthInputsExtensionPoint,
 } from '../inputs/extensionPoint';
 import { incidentHealth } from '../inputs/lights';
-import { describeBatchFailure, fetchOnBehalfOf } from './pluginFetch';
+import { fetchOnBehalfOf, lightsFromBatch } from './pluginFetch';
 
 /**
  * The incidents input from the on-call backend plugin: ONE
@@ -44,33 +44,13 @@ export class OnCallIncidentProvider implements HealthInputProvider {
         timeoutMs: this.options.timeoutMs,
       }),
     });
-    const refs = entities.map(e => stringifyEntityRef(e));
-    const result = new Map<string, InputHealth>();
-    let items;
-    try {
-      ({ items } = await client.listIncidentsOfMany(refs));
-    } catch (error) {
-      const summary = `incidents unknown: ${describeBatchFailure(
-        'on-call',
-        error,
-      )}`;
-      for (const ref of refs) result.set(ref, { light: 'grey', summary });
-      return result;
-    }
-    for (const item of items) {
-      result.set(
-        item.entityRef,
-        item.items
-          ? incidentHealth(item.items)
-          : {
-              light: 'grey',
-              summary: `incidents unknown: ${
-                item.error?.message ?? 'no answer'
-              }`,
-            },
-      );
-    }
-    return result;
+    return lightsFromBatch({
+      entities,
+      kind: 'incidents',
+      pluginId: 'on-call',
+      request: refs => client.listIncidentsOfMany(refs),
+      toHealth: item => (item.items ? incidentHealth(item.items) : undefined),
+    });
   }
 }
 

@@ -2,7 +2,9 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
+import { InputHealth } from '@slipway/plugin-service-health-common';
 
 /**
  * A `fetchApi` for calling the backend plugin `targetPluginId` on behalf of
@@ -51,4 +53,42 @@ export function describeBatchFailure(pluginId: string, error: unknown): string {
   return `${pluginId} plugin unreachable (${
     e?.cause?.code ?? e?.message ?? String(error)
   })`;
+}
+
+/**
+ * Runs one batch request for `entities` and turns its items into lights: an item
+ * `toHealth` can read gives its light, an item with an error is grey with the error's
+ * message, and a failed request makes every entity grey with
+ * {@link describeBatchFailure}. `kind` starts each grey summary (`rollout unknown: ...`).
+ */
+export async function lightsFromBatch<
+  TItem extends { entityRef: string; error?: { message: string } },
+>(options: {
+  entities: Entity[];
+  kind: 'rollout' | 'incidents';
+  pluginId: string;
+  request: (entityRefs: string[]) => Promise<{ items: TItem[] }>;
+  toHealth: (item: TItem) => InputHealth | undefined;
+}): Promise<Map<string, InputHealth>> {
+  const { kind, pluginId } = options;
+  const refs = options.entities.map(e => stringifyEntityRef(e));
+  const result = new Map<string, InputHealth>();
+  let items: TItem[];
+  try {
+    ({ items } = await options.request(refs));
+  } catch (error) {
+    const summary = `${kind} unknown: ${describeBatchFailure(pluginId, error)}`;
+    for (const ref of refs) result.set(ref, { light: 'grey', summary });
+    return result;
+  }
+  for (const item of items) {
+    result.set(
+      item.entityRef,
+      options.toHealth(item) ?? {
+        light: 'grey',
+        summary: `${kind} unknown: ${item.error?.message ?? 'no answer'}`,
+      },
+    );
+  }
+  return result;
 }

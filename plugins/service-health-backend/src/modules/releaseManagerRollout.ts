@@ -4,7 +4,7 @@ import {
   createBackendModule,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { ReleaseManagerPluginClient } from '@slipway/plugin-release-manager-common';
 import { InputHealth } from '@slipway/plugin-service-health-common';
 import {
@@ -12,7 +12,7 @@ import {
   serviceHealthInputsExtensionPoint,
 } from '../inputs/extensionPoint';
 import { rolloutHealth } from '../inputs/lights';
-import { describeBatchFailure, fetchOnBehalfOf } from './pluginFetch';
+import { fetchOnBehalfOf, lightsFromBatch } from './pluginFetch';
 
 /**
  * The rollout input from the release-manager backend plugin: ONE
@@ -44,31 +44,13 @@ export class ReleaseManagerRolloutProvider implements HealthInputProvider {
         timeoutMs: this.options.timeoutMs,
       }),
     });
-    const refs = entities.map(e => stringifyEntityRef(e));
-    const result = new Map<string, InputHealth>();
-    let items;
-    try {
-      ({ items } = await client.getStatusOfMany(refs));
-    } catch (error) {
-      const summary = `rollout unknown: ${describeBatchFailure(
-        'release-manager',
-        error,
-      )}`;
-      for (const ref of refs) result.set(ref, { light: 'grey', summary });
-      return result;
-    }
-    for (const item of items) {
-      result.set(
-        item.entityRef,
-        item.status
-          ? rolloutHealth(item.status)
-          : {
-              light: 'grey',
-              summary: `rollout unknown: ${item.error?.message ?? 'no status'}`,
-            },
-      );
-    }
-    return result;
+    return lightsFromBatch({
+      entities,
+      kind: 'rollout',
+      pluginId: 'release-manager',
+      request: refs => client.getStatusOfMany(refs),
+      toHealth: item => (item.status ? rolloutHealth(item.status) : undefined),
+    });
   }
 }
 
