@@ -37,6 +37,8 @@ export interface ReconcilerOptions {
   reporter: FluxReporterOptions;
   intervalMs: number;
   logger: Logger;
+  /** Debug log (LOCAL_CLUSTER_DEBUG). */
+  debug?: (message: string) => void;
   /** Clock (epoch ms), for tests. */
   now?: () => number;
 }
@@ -264,14 +266,17 @@ export class Reconciler {
     summary.revision = revision;
 
     const imagesChanged = await this.imageStoreChanged();
-    const full =
-      force ||
-      this.dirty ||
-      !this.eventsOk ||
-      imagesChanged ||
-      head !== this.fullPassHead ||
-      started - this.lastFullPass >= FULL_PASS_MS ||
-      this.backoff.pending();
+    const why = [
+      force && 'forced',
+      this.dirty && 'podman event',
+      !this.eventsOk && 'not following podman events',
+      imagesChanged && 'images changed',
+      head !== this.fullPassHead && 'new revision',
+      started - this.lastFullPass >= FULL_PASS_MS && 'periodic',
+      this.backoff.pending() && 'restart pending',
+    ].filter(Boolean);
+    const full = why.length > 0;
+    if (full) this.options.debug?.(`full pass: ${why.join(', ')}`);
     if (!full) {
       summary.skipped = true;
       summary.durationMs = this.now() - started;

@@ -61,6 +61,9 @@ export async function startLocalCluster(
       },
       intervalMs: config.intervalMs,
       logger,
+      debug: process.env.LOCAL_CLUSTER_DEBUG
+        ? m => logger.info(`debug: ${m}`)
+        : undefined,
     });
     reconciler.start();
     logger.info(

@@ -206,7 +206,8 @@ export class Podman {
 
   /**
    * Follows `podman events` of containers carrying every one of `labels`
-   * (`podman events --format json --filter type=container --filter label=k=v`).
+   * (`podman events --format json --filter type=container --filter label=k=v …`;
+   * podman matches any one of several label filters, so the rest are checked here).
    * @param onEvent each event's `Status` (`create`, `start`, `died`, `remove`, …) and container name
    * @param onExit when the events process ends (not after `stop`)
    * @returns stop: ends the events process
@@ -240,6 +241,11 @@ export class Podman {
     readline.createInterface({ input: child.stdout }).on('line', line => {
       try {
         const e = JSON.parse(line);
+        // podman ORs several label filters: check them all here.
+        const attributes = e.Attributes ?? {};
+        if (Object.entries(labels).some(([k, v]) => attributes[k] !== v)) {
+          return;
+        }
         onEvent({ status: String(e.Status ?? ''), name: String(e.Name ?? '') });
       } catch {
         // not an event line
