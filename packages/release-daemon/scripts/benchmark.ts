@@ -150,7 +150,7 @@ async function main() {
     console.log(
       `daemon CPU while idle: ${pct(0)} % of one core in node, ${pct(
         1,
-      )} % in podman children (ps every 15 s, inspect)`,
+      )} % in podman children (ps every 30 s, inspect)`,
     );
     const s0 = Date.now();
     await get(port, '/metrics');
