@@ -66,6 +66,8 @@ export interface ReconcileSummary {
   durationMs: number;
   /** True when nothing could have changed (no new revision, no podman event) and the pass was skipped. */
   skipped?: boolean;
+  /** True when a newer revision or a trigger ended the pass early (nothing was pruned). */
+  interrupted?: boolean;
 }
 
 interface CacheEntry {
@@ -125,6 +127,8 @@ export class Reconciler {
   private waiters: (() => void)[] = [];
   private force = false;
   private requested = false;
+  /** Set when a pass should end early (a newer revision, a trigger); cleared when a pass starts. */
+  private interrupted = false;
   /** Podman state may have changed since the last listing (an event, or not watching). */
   private dirty = true;
   private lastFullPass = 0;
@@ -175,6 +179,12 @@ export class Reconciler {
     );
   }
 
+  /** Wakes the loop, and ends a running pass after its current folder. */
+  private interrupt() {
+    this.interrupted = true;
+    this.wake();
+  }
+
   private wake() {
     this.requested = true;
     this.kick?.();
@@ -183,6 +193,7 @@ export class Reconciler {
   /** Stops the loop after the running reconcile (pods keep running). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.interrupted = true;
     this.options.source.unwatch();
     this.stopEvents?.();
     this.kick?.();
@@ -197,7 +208,7 @@ export class Reconciler {
     this.force = true;
     return new Promise(resolve => {
       this.waiters.push(resolve);
-      this.wake();
+      this.interrupt();
     });
   }
 
@@ -231,6 +242,7 @@ export class Reconciler {
   /** One pass: fetch, apply every folder, prune, restart crashed containers, write file_sd, report. */
   async reconcileOnce(): Promise<ReconcileSummary> {
     const started = this.now();
+    this.interrupted = false;
     const force = this.force;
     this.force = false;
     const summary: ReconcileSummary = {
@@ -255,7 +267,7 @@ export class Reconciler {
         );
       }
       this.repoError = undefined;
-      if (!source.watching) source.watch(() => this.wake());
+      if (!source.watching) source.watch(() => this.interrupt());
     } catch (e) {
       this.repoError = (e as Error).message;
       head = this.checkedOut;
@@ -299,8 +311,22 @@ export class Reconciler {
           this.cache.set(f.path, await this.build(f));
         },
       );
-      const keep = new Set<string>();
-      for (const f of this.folders) {
+      // Folders that changed since their last apply go first: a deploy waits
+      // for no other folder.
+      const ordered = [
+        ...this.folders.filter(
+          f => this.state.folders[f.path]?.tree !== f.tree,
+        ),
+        ...this.folders.filter(
+          f => this.state.folders[f.path]?.tree === f.tree,
+        ),
+      ];
+      for (const f of ordered) {
+        if (this.interrupted || this.stopped) {
+          // A newer revision or a /reconcile arrived: start over with it.
+          summary.interrupted = true;
+          break;
+        }
         const outcome = await this.applyFolder(
           f,
           revision,
@@ -312,8 +338,12 @@ export class Reconciler {
         );
         // Report at once: the release manager shows it while other folders apply.
         if (outcome) await this.report(outcome);
-        keep.add(folderKey(f.environment, f.namespace, f.service));
       }
+    }
+    if (this.checkedOut && revision && !summary.interrupted) {
+      const keep = new Set<string>(
+        this.folders.map(f => folderKey(f.environment, f.namespace, f.service)),
+      );
       // Prune: pods whose folder the repo no longer has.
       const pruned = pods.filter(
         p =>
