@@ -299,6 +299,10 @@ async function main() {
     } artifacts in ${(ms(process.hrtime.bigint() - t) / 1000).toFixed(1)} s`,
   );
 
+  // A server left on the port (say, by a crashed run) would be measured instead.
+  if (await fetch(`http://127.0.0.1:${PORT}/healthz`).catch(() => undefined)) {
+    throw new Error(`port ${PORT} is taken by another server; stop it first`);
+  }
   t = process.hrtime.bigint();
   const server = spawn(
     process.execPath,
@@ -314,6 +318,8 @@ async function main() {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  // Never leave the server behind, also when the run dies of an unhandled rejection.
+  process.once('exit', () => server.kill('SIGTERM'));
   const base = `http://127.0.0.1:${PORT}`;
   const client = new ReleaseManagerClient({ baseUrl: base, token: TOKEN });
   const results: Record<string, string> = {};
