@@ -136,6 +136,36 @@ describe('KubernetesBackend against the Kubernetes list+watch protocol', () => {
     expect(rm.posts).toHaveLength(1);
   });
 
+  it('reports a complete Deployment as n/n even before its ReplicaSet update arrives (separate watches)', async () => {
+    api.emit(
+      DEPLOYMENTS,
+      'MODIFIED',
+      ledgerDeployment({
+        replicas: 2,
+        updated: 2,
+        ready: 2,
+        available: 2,
+        progressing: {
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: 'done',
+        },
+      }),
+    );
+    const post = await rm.waitFor(
+      p => p.path === '/webhook/daemon/k8s/deploy',
+      5000,
+    );
+    expect(post.body).toMatchObject({
+      availablePods: 2,
+      replicas: 2,
+      phase: 'complete',
+    });
+    api.emit(REPLICASETS, 'MODIFIED', ledgerReplicaSet(2));
+    await new Promise(r => setTimeout(r, 300));
+    expect(rm.posts).toHaveLength(1);
+  });
+
   it('reports a stalled rollout (ProgressDeadlineExceeded) with the new ReplicaSet availability', async () => {
     api.emit(REPLICASETS, 'MODIFIED', ledgerReplicaSet(0));
     api.emit(

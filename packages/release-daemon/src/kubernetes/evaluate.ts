@@ -118,15 +118,15 @@ export function deploymentObservation(
         revision,
   );
   const updated = status.updatedReplicas ?? 0;
-  const available = newRs
-    ? newRs.status?.availableReplicas ?? 0
-    : Math.min(status.availableReplicas ?? 0, updated);
   const observed =
     (status.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
   const progressing = status.conditions?.find(c => c.type === 'Progressing');
   let phase: WorkloadObservation['phase'] = 'progressing';
   let reason: string | undefined;
   let message = progressing?.message;
+  // Complete: every pod is of the new revision, so the Deployment's own count
+  // is the new one's (its ReplicaSet's status may arrive later on its own watch).
+  let available = Math.min(status.availableReplicas ?? 0, updated);
   if (
     observed &&
     updated >= desired &&
@@ -134,10 +134,14 @@ export function deploymentObservation(
     (status.availableReplicas ?? 0) >= desired
   ) {
     phase = 'complete';
-  } else if (observed && progressing?.reason === 'ProgressDeadlineExceeded') {
-    phase = 'stalled';
-    reason = 'ProgressDeadlineExceeded';
-    message = progressing.message ?? `${name} exceeded its progress deadline`;
+    available = status.availableReplicas ?? 0;
+  } else {
+    if (newRs) available = newRs.status?.availableReplicas ?? 0;
+    if (observed && progressing?.reason === 'ProgressDeadlineExceeded') {
+      phase = 'stalled';
+      reason = 'ProgressDeadlineExceeded';
+      message = progressing.message ?? `${name} exceeded its progress deadline`;
+    }
   }
   return {
     environment,
