@@ -322,7 +322,7 @@ export class Reconciler {
         ),
       ];
       for (const f of ordered) {
-        if (this.interrupted || this.stopped) {
+        if (this.interrupted) {
           // A newer revision or a /reconcile arrived: start over with it.
           summary.interrupted = true;
           break;

@@ -367,7 +367,20 @@ spec:
       repo.remove(folder('crashy'));
       repo.remove(folder('fine'));
       await repo.commit('remove crashy and fine');
-      const summary = await reconciler().reconcileOnce();
+      const r = reconciler();
+      // A trigger (or a newer revision) ends a running pass early: nothing is pruned then.
+      const pass = r.reconcileOnce();
+      void r.trigger();
+      expect(await pass).toMatchObject({
+        interrupted: true,
+        created: [],
+        removed: [],
+      });
+      expect((await clusterPods()).map(p => p.name)).toContain(
+        `slw-${CLUSTER}-${ENV}-${NS}-fine-0`,
+      );
+      const summary = await r.reconcileOnce();
+      expect(summary.interrupted).toBeUndefined();
       expect(summary.removed.sort()).toEqual([
         `slw-${CLUSTER}-${ENV}-${NS}-crashy-0`,
         `slw-${CLUSTER}-${ENV}-${NS}-fine-0`,
