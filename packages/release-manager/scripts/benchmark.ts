@@ -20,7 +20,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ReleaseManagerClient } from '../src/client';
+import {
+  ReleaseManagerClient,
+  ReleaseManagerUnavailableError,
+} from '@slipway/plugin-release-manager-common';
 import { ArtifactSpec } from '../src/http/types';
 import { releaseMessage } from '../src/service/ReleaseManager';
 
@@ -251,15 +254,18 @@ let connectionRetries = 0;
 
 /**
  * Runs a request, retrying it (up to 3 times) when the connection failed before an
- * answer (`fetch failed`: EPIPE or ECONNRESET on a kept-alive socket the server closed,
- * which a loaded machine makes more likely). HTTP errors are not retried.
+ * answer (EPIPE or ECONNRESET on a kept-alive socket the server closed, which a loaded
+ * machine makes more likely). HTTP errors and timeouts are not retried.
  */
 async function retrying<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      if (attempt >= 3 || !/fetch failed/.test(String(error))) throw error;
+      const connectionFailed =
+        error instanceof ReleaseManagerUnavailableError &&
+        !/no answer within|not JSON/.test(error.message);
+      if (attempt >= 3 || !connectionFailed) throw error;
       connectionRetries++;
     }
   }
@@ -321,7 +327,11 @@ async function main() {
   // Never leave the server behind, also when the run dies of an unhandled rejection.
   process.once('exit', () => server.kill('SIGTERM'));
   const base = `http://127.0.0.1:${PORT}`;
-  const client = new ReleaseManagerClient({ baseUrl: base, token: TOKEN });
+  const client = new ReleaseManagerClient({
+    baseUrl: base,
+    token: TOKEN,
+    timeoutMs: 120_000,
+  });
   const results: Record<string, string> = {};
   try {
     await waitFor(`${base}/healthz`, 120);

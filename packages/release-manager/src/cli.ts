@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEV_TOKEN, loadConfig, ReleaseManagerConfig } from './config';
 import { serve } from './server';
-import { ReleaseManagerClient } from './client';
+import { ReleaseManagerClient } from '@slipway/plugin-release-manager-common';
 import { ArtifactManifests, ArtifactSpec, Intent } from './http/types';
 import { MANIFEST_FILE_NAME } from '@slipway/plugin-release-manager-common/rules';
 

@@ -28,7 +28,15 @@ export {
   isDnsLabel,
   isArtifactId,
 } from '@slipway/plugin-release-manager-common/rules';
-export { ReleaseManagerClient } from './client';
+/**
+ * The release manager's typed HTTP client, defined once in
+ * `@slipway/plugin-release-manager-common`; re-exported for callers of this package.
+ */
+export {
+  ReleaseManagerClient,
+  ReleaseManagerResponseError,
+  ReleaseManagerUnavailableError,
+} from '@slipway/plugin-release-manager-common';
+export type { ReleaseManagerClientOptions } from '@slipway/plugin-release-manager-common';
 export { main as runCli } from './cli';
-export type { ReleaseManagerClientOptions } from './client';
 export * from './http/types';

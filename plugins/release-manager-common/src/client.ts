@@ -10,13 +10,21 @@ import {
   DescribeArtifactResponse,
   DescribeReleaseResponse,
   EventsResponse,
+  FluxEvent,
+  HealthResponse,
+  JobErrorEvent,
+  KubernetesNotifyResponse,
   ListPoliciesResponse,
+  ListServicesResponse,
+  PodErrorEvent,
   PromoteRequest,
   PromoteResponse,
+  ReleaseEvent,
   ReleaseRequest,
   ReleaseResponse,
   RollbackRequest,
   RollbackResponse,
+  RolloutResponse,
   StatusResponse,
 } from './types';
 
@@ -188,6 +196,48 @@ export class ReleaseManagerClient {
   /** `GET /events`: the events feed (Slipway extension), newest first. */
   events(q: EventsQuery = {}): Promise<EventsResponse> {
     return this.request('GET', `/events?${query(q)}`);
+  }
+
+  /** `GET /rollout/{service}`: rollout state per environment (Slipway extension). */
+  rolloutState(service: string): Promise<RolloutResponse> {
+    return this.request('GET', `/rollout/${enc(service)}`);
+  }
+
+  /** `GET /services`: services with artifacts or releases, and the environments in order. */
+  listServices(): Promise<ListServicesResponse> {
+    return this.request('GET', '/services');
+  }
+
+  /** `GET /healthz`: the server is up; `head` is its config repo's HEAD (no token needed). */
+  health(): Promise<HealthResponse> {
+    return this.request('GET', '/healthz');
+  }
+
+  /** `POST /webhook/daemon/k8s/deploy`: a release daemon reports a rollout (daemon token). */
+  daemonDeploy(event: ReleaseEvent): Promise<KubernetesNotifyResponse> {
+    return this.request('POST', '/webhook/daemon/k8s/deploy', event);
+  }
+
+  /** `POST /webhook/daemon/k8s/error`: a release daemon reports failing containers of a pod. */
+  daemonPodError(event: PodErrorEvent): Promise<KubernetesNotifyResponse> {
+    return this.request('POST', '/webhook/daemon/k8s/error', event);
+  }
+
+  /** `POST /webhook/daemon/k8s/joberror`: a release daemon reports a failed job. */
+  daemonJobError(event: JobErrorEvent): Promise<KubernetesNotifyResponse> {
+    return this.request('POST', '/webhook/daemon/k8s/joberror', event);
+  }
+
+  /**
+   * `POST /webhook/flux/{environment}`: a Flux notification-controller event (as its
+   * `generic` provider sends it; the `generic-hmac` provider signs the body, which this
+   * client does not do).
+   */
+  fluxEvent(
+    environment: string,
+    event: FluxEvent,
+  ): Promise<KubernetesNotifyResponse> {
+    return this.request('POST', `/webhook/flux/${enc(environment)}`, event);
   }
 
   private async request<T>(
