@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import YAML from 'yaml';
 import { Running, start } from '../__testUtils__/helpers';
+import { loadOpenApi } from '../__testUtils__/openapi';
 import { createRouter } from '../http/router';
 
-describe('openapi.yaml', () => {
+describe('the OpenAPI document (release-manager-common src/schema/openapi.yaml)', () => {
   let rm: Running;
   beforeAll(async () => {
     rm = await start();
@@ -14,9 +12,7 @@ describe('openapi.yaml', () => {
   });
 
   it('describes exactly the routes the server has', async () => {
-    const spec = YAML.parse(
-      fs.readFileSync(path.resolve(__dirname, '../../openapi.yaml'), 'utf8'),
-    );
+    const spec = loadOpenApi();
     const documented = new Set<string>();
     for (const [p, ops] of Object.entries<Record<string, unknown>>(
       spec.paths,
