@@ -91,7 +91,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (skip) return;
-  for (const p of await clusterPods()) await podman.removePod(p.name, 0);
+  await podman.removePods(
+    (await clusterPods()).map(p => p.name),
+    0,
+  );
   await run('podman', ['network', 'rm', '-f', `slipway-${ENV}`], {
     env: { CONTAINERS_CONF: conf },
   }).catch(() => {});

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config';
+import { runAllowFailure } from '../exec';
 import { LocalCluster, startLocalCluster } from '../cluster';
 import { LABELS } from '../names';
 import { Podman } from '../podman/Podman';
@@ -149,9 +150,22 @@ describe('startLocalCluster', () => {
         fs.existsSync(path.join(root, 'local-cluster', 'file_sd', 'pods.json')),
       ).toBe(true);
     } finally {
-      for (const p of await podman.pods({ [LABELS.cluster]: `c${id}` })) {
-        await podman.removePod(p.name, 0);
-      }
+      // Stop first: a running cluster would put the pods back.
+      await cluster?.stop();
+      cluster = undefined;
+      await podman.removePods(
+        (await podman.pods({ [LABELS.cluster]: `c${id}` })).map(p => p.name),
+        0,
+      );
+      await runAllowFailure(
+        'podman',
+        ['network', 'rm', '-f', `slipway-${env}`],
+        {
+          env: {
+            CONTAINERS_CONF: path.join(root, 'podman', 'containers.conf'),
+          },
+        },
+      );
       await receiver.close();
     }
   });
