@@ -32,6 +32,8 @@ set -m # background jobs get their own process group
 PLUGINS=()
 for d in "$ROOT"/plugins/*/; do PLUGINS+=("$(basename "$d")"); done
 
+# INSTALL_CHECK_FROM=start with INSTALL_CHECK_DIR reuses an app made by an earlier run.
+if [ "${INSTALL_CHECK_FROM:-}" != start ]; then
 step "build and pack ${#PLUGINS[@]} packages"
 cd "$ROOT"
 yarn tsc >"$WORK/tsc.log" 2>&1 || echo "install-check: yarn tsc reported errors (see $WORK/tsc.log); declarations are still emitted"
@@ -77,12 +79,21 @@ node "$HERE/apply-readme.mjs" "$APP" "${READMES[@]}"
 # An entity for the checks, annotated as the plugin pages say, and the config it needs.
 cat "$HERE/fixtures/slipway-check.yaml" >>"$APP/examples/entities.yaml"
 
+# create-app seeds yarn.lock from GitHub; where that cannot be reached the newest versions
+# of every range do not always fit together (plugin-signals-backend 0.3.21 needs a
+# backend-defaults newer than the template's ^0.18.0). Seed it with this repository's
+# lock file instead when both are on the same Backstage release.
+if [ "$(node -p "require('$APP/backstage.json').version")" = "$(node -p "require('$ROOT/backstage.json').version")" ]; then
+  cp "$ROOT/yarn.lock" "$APP/yarn.lock"
+fi
+
 step "yarn install"
 cd "$APP"
 yarn install >"$WORK/install.log" 2>&1 || { tail -30 "$WORK/install.log" >&2; exit 1; }
 
 step "type-check the app (yarn tsc)"
 yarn tsc >"$WORK/app-tsc.log" 2>&1 || { cat "$WORK/app-tsc.log" >&2; exit 1; }
+fi
 
 step "start a release manager and the app's backend (SQLite)"
 free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
@@ -94,8 +105,14 @@ RELEASE_MANAGER_PORT="$RM_PORT" RELEASE_MANAGER_HOST=127.0.0.1 RELEASE_MANAGER_D
   >"$WORK/release-manager.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$RM_PORT/healthz" >/dev/null && break; sleep 1; done
-node "$ROOT/packages/release-manager/bin/slipway-release-manager" seed \
-  --url "http://127.0.0.1:$RM_PORT" --token "$RM_TOKEN" >"$WORK/seed.log" 2>&1
+# as CI would: upload the check service's artifact, then release it to dev
+RM_CLI=(node "$ROOT/packages/release-manager/bin/slipway-release-manager")
+"${RM_CLI[@]}" artifact push --url "http://127.0.0.1:$RM_PORT" --token "$RM_TOKEN" \
+  --spec "$HERE/fixtures/artifact/artifact.json" --manifests "$HERE/fixtures/artifact/k8s" >"$WORK/artifact.log" 2>&1 ||
+  { cat "$WORK/artifact.log" >&2; exit 1; }
+"${RM_CLI[@]}" release --url "http://127.0.0.1:$RM_PORT" --token "$RM_TOKEN" --service slipway-check \
+  --environment dev --artifact main-1a2b3c4d5e-6f7a8b9c0d --name "Install Check" \
+  --email install-check@example.com >>"$WORK/artifact.log" 2>&1 || { cat "$WORK/artifact.log" >&2; exit 1; }
 
 sed -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@RM_URL@#http://127.0.0.1:$RM_PORT#g" \
   -e "s#@RM_TOKEN@#$RM_TOKEN#g" -e "s#@REPOS@#$WORK/repos#g" \
