@@ -7,6 +7,9 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { createPublishLocalGitAction } from './localGit';
 
+// git init, push and clone per test: seconds on a busy machine
+jest.setTimeout(30_000);
+
 describe('publish:local-git', () => {
   const data = createMockDirectory();
   const workspace = createMockDirectory();
