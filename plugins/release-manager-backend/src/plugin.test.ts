@@ -159,7 +159,7 @@ describe('release-manager backend plugin against a real release manager', () => 
             releaseManager: {
               baseUrl,
               token: TOKEN,
-              timeoutMs: 2000,
+              timeoutMs: 30_000, // a release can take seconds on a busy CI machine
               environments: ['dev', 'staging', 'prod'],
               notifications: { enabled: false },
             },
