@@ -1,18 +1,13 @@
 import {
-  AuthService,
-  coreServices,
-  createBackendModule,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
-import { OnCallClient } from '@slipway/plugin-on-call-common';
-import { InputHealth } from '@slipway/plugin-service-health-common';
-import {
-  HealthInputProvider,
-  serviceHealthInputsExtensionPoint,
-} from '../inputs/extensionPoint';
+  IncidentsBatchItem,
+  OnCallClient,
+} from '@slipway/plugin-on-call-common';
 import { incidentHealth } from '../inputs/lights';
-import { fetchOnBehalfOf, lightsFromBatch } from './pluginFetch';
+import {
+  createInputModule,
+  PluginBatchProvider,
+  PluginBatchProviderOptions,
+} from './PluginBatchProvider';
 
 /**
  * The incidents input from the on-call backend plugin: ONE
@@ -21,36 +16,20 @@ import { fetchOnBehalfOf, lightsFromBatch } from './pluginFetch';
  * entity the plugin answers with an error is grey with its message (`... has no on-call
  * annotation`).
  */
-export class OnCallIncidentProvider implements HealthInputProvider {
-  constructor(
-    private readonly options: {
-      discovery: DiscoveryService;
-      auth: AuthService;
-      /** Milliseconds for the whole batch request. */
-      timeoutMs: number;
-    },
-  ) {}
+export class OnCallIncidentProvider extends PluginBatchProvider<IncidentsBatchItem> {
+  constructor(options: PluginBatchProviderOptions) {
+    super({ kind: 'incidents', pluginId: 'on-call', options });
+  }
 
-  async getMany(
-    entities: Entity[],
-    { credentials }: Parameters<HealthInputProvider['getMany']>[1],
-  ): Promise<Map<string, InputHealth>> {
-    const client = new OnCallClient({
-      discoveryApi: this.options.discovery,
-      fetchApi: fetchOnBehalfOf({
-        auth: this.options.auth,
-        credentials,
-        targetPluginId: 'on-call',
-        timeoutMs: this.options.timeoutMs,
-      }),
-    });
-    return lightsFromBatch({
-      entities,
-      kind: 'incidents',
-      pluginId: 'on-call',
-      request: refs => client.listIncidentsOfMany(refs),
-      toHealth: item => (item.items ? incidentHealth(item.items) : undefined),
-    });
+  protected request(
+    clientOptions: ConstructorParameters<typeof OnCallClient>[0],
+    entityRefs: string[],
+  ) {
+    return new OnCallClient(clientOptions).listIncidentsOfMany(entityRefs);
+  }
+
+  protected toHealth(item: IncidentsBatchItem) {
+    return item.items ? incidentHealth(item.items) : undefined;
   }
 }
 
@@ -61,33 +40,10 @@ export class OnCallIncidentProvider implements HealthInputProvider {
  *
  * @alpha
  */
-export const serviceHealthModuleOnCallIncidents = createBackendModule({
-  pluginId: 'service-health',
+export const serviceHealthModuleOnCallIncidents = createInputModule({
   moduleId: 'on-call-incidents',
-  register(env) {
-    env.registerInit({
-      deps: {
-        inputs: serviceHealthInputsExtensionPoint,
-        discovery: coreServices.discovery,
-        auth: coreServices.auth,
-        config: coreServices.rootConfig,
-      },
-      async init({ inputs, discovery, auth, config }) {
-        if (
-          config.getOptionalBoolean('serviceHealth.onCall.enabled') === false
-        ) {
-          return;
-        }
-        inputs.setIncidentsProvider(
-          new OnCallIncidentProvider({
-            discovery,
-            auth,
-            timeoutMs:
-              config.getOptionalNumber('serviceHealth.prometheus.timeoutMs') ??
-              5000,
-          }),
-        );
-      },
-    });
-  },
+  kind: 'incidents',
+  create: options => new OnCallIncidentProvider(options),
+  enabled: config =>
+    config.getOptionalBoolean('serviceHealth.onCall.enabled') !== false,
 });

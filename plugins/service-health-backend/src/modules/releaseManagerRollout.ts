@@ -1,18 +1,13 @@
 import {
-  AuthService,
-  coreServices,
-  createBackendModule,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
-import { ReleaseManagerPluginClient } from '@slipway/plugin-release-manager-common';
-import { InputHealth } from '@slipway/plugin-service-health-common';
-import {
-  HealthInputProvider,
-  serviceHealthInputsExtensionPoint,
-} from '../inputs/extensionPoint';
+  EntityReleaseStatusBatchItem,
+  ReleaseManagerPluginClient,
+} from '@slipway/plugin-release-manager-common';
 import { rolloutHealth } from '../inputs/lights';
-import { fetchOnBehalfOf, lightsFromBatch } from './pluginFetch';
+import {
+  createInputModule,
+  PluginBatchProvider,
+  PluginBatchProviderOptions,
+} from './PluginBatchProvider';
 
 /**
  * The rollout input from the release-manager backend plugin: ONE
@@ -21,36 +16,22 @@ import { fetchOnBehalfOf, lightsFromBatch } from './pluginFetch';
  * light by `rolloutHealth`. An entity the plugin answers with an error is grey with
  * that error's message (`... has no slipway.dev/release-manager-service annotation`).
  */
-export class ReleaseManagerRolloutProvider implements HealthInputProvider {
-  constructor(
-    private readonly options: {
-      discovery: DiscoveryService;
-      auth: AuthService;
-      /** Milliseconds for the whole batch request. */
-      timeoutMs: number;
-    },
-  ) {}
+export class ReleaseManagerRolloutProvider extends PluginBatchProvider<EntityReleaseStatusBatchItem> {
+  constructor(options: PluginBatchProviderOptions) {
+    super({ kind: 'rollout', pluginId: 'release-manager', options });
+  }
 
-  async getMany(
-    entities: Entity[],
-    { credentials }: Parameters<HealthInputProvider['getMany']>[1],
-  ): Promise<Map<string, InputHealth>> {
-    const client = new ReleaseManagerPluginClient({
-      discoveryApi: this.options.discovery,
-      fetchApi: fetchOnBehalfOf({
-        auth: this.options.auth,
-        credentials,
-        targetPluginId: 'release-manager',
-        timeoutMs: this.options.timeoutMs,
-      }),
-    });
-    return lightsFromBatch({
-      entities,
-      kind: 'rollout',
-      pluginId: 'release-manager',
-      request: refs => client.getStatusOfMany(refs),
-      toHealth: item => (item.status ? rolloutHealth(item.status) : undefined),
-    });
+  protected request(
+    clientOptions: ConstructorParameters<typeof ReleaseManagerPluginClient>[0],
+    entityRefs: string[],
+  ) {
+    return new ReleaseManagerPluginClient(clientOptions).getStatusOfMany(
+      entityRefs,
+    );
+  }
+
+  protected toHealth(item: EntityReleaseStatusBatchItem) {
+    return item.status ? rolloutHealth(item.status) : undefined;
   }
 }
 
@@ -61,28 +42,8 @@ export class ReleaseManagerRolloutProvider implements HealthInputProvider {
  *
  * @alpha
  */
-export const serviceHealthModuleReleaseManagerRollout = createBackendModule({
-  pluginId: 'service-health',
+export const serviceHealthModuleReleaseManagerRollout = createInputModule({
   moduleId: 'release-manager-rollout',
-  register(env) {
-    env.registerInit({
-      deps: {
-        inputs: serviceHealthInputsExtensionPoint,
-        discovery: coreServices.discovery,
-        auth: coreServices.auth,
-        config: coreServices.rootConfig,
-      },
-      async init({ inputs, discovery, auth, config }) {
-        inputs.setRolloutProvider(
-          new ReleaseManagerRolloutProvider({
-            discovery,
-            auth,
-            timeoutMs:
-              config.getOptionalNumber('serviceHealth.prometheus.timeoutMs') ??
-              5000,
-          }),
-        );
-      },
-    });
-  },
+  kind: 'rollout',
+  create: options => new ReleaseManagerRolloutProvider(options),
 });
