@@ -1,15 +1,18 @@
 // Release manager: a service's Releases tab against the release manager that
-// scripts/start.d/20-release-manager.sh starts and seeds. Deploys an artifact to staging
+// scripts/start.d/20-release-manager.sh starts (with the example fleet's releases). Deploys an artifact to staging
 // through the confirmation dialog (and checks the new release commit), shows that a
 // feature-branch artifact is refused for prod with the policy's message, opens the prod
 // confirmation dialog, and rolls prod back. Prints the time from confirming a release to
-// the page showing it.
+// the page showing it. The fleet's bad artifacts are left alone here (fleet-*.test.mjs
+// deploy them on purpose); crash loops and owner notifications from real pods are in
+// fleet-rollout.test.mjs.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { withPage, open, closeBrowser, SCREENSHOTS } from './lib.mjs';
+import { BAD_IDS } from './fleet.mjs';
 
 after(closeBrowser);
 
@@ -50,7 +53,8 @@ async function deployableArtifact(page, environment, { branch = 'main' } = {}) {
     const button = row.locator(`button[aria-label$=" to ${environment}"]`);
     if (await button.isEnabled()) {
       const label = await button.getAttribute('aria-label');
-      return label.slice('Deploy '.length, -` to ${environment}`.length);
+      const id = label.slice('Deploy '.length, -` to ${environment}`.length);
+      if (!BAD_IDS.has(id)) return id;
     }
   }
   return undefined;
@@ -165,47 +169,4 @@ test('the overview shows the release status card', () =>
     await card.getByText('staging').first().waitFor();
     await card.getByText('prod').first().waitFor();
     await card.screenshot({ path: join(SCREENSHOTS, 'release-manager-card.png') });
-  }));
-
-test('a crash-looping rollout notifies the owners', () =>
-  withPage('release-manager-notification', async page => {
-    const status = await (
-      await fetch(`${RM_URL}/status?service=${SERVICE}`, {
-        headers: { authorization: `Bearer ${RM_TOKEN}` },
-      })
-    ).json();
-    const dev = status.environments.find(e => e.name === 'dev');
-    // what the release daemon reports for a crash-looping pod
-    const res = await fetch(`${RM_URL}/webhook/daemon/k8s/error`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${RM_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        podName: `${SERVICE}-e2e-${Date.now()}`,
-        namespace: 'payments',
-        environment: 'dev',
-        artifactId: dev.tag,
-        service: SERVICE,
-        errors: [
-          {
-            name: SERVICE,
-            type: 'CrashLoopBackOff',
-            message: 'back-off 10s restarting failed container',
-            logs: ['starting', 'panic: e2e crash'],
-          },
-        ],
-      }),
-    });
-    assert.ok(res.status < 300, `daemon webhook: ${res.status}`);
-    // the backend polls the events feed every 15 s; the guest is in the owning team
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      await open(page, '/notifications');
-      const found = await page
-        .getByText(new RegExp(`${SERVICE}: release of ${dev.tag} to dev is failing`))
-        .first()
-        .waitFor({ timeout: 10_000 })
-        .then(() => true, () => false);
-      if (found) break;
-      assert.ok(Date.now() < deadline, 'no notification within 90 s');
-    }
   }));
