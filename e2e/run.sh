@@ -3,7 +3,8 @@
 # waits until the frontend (:3000) and the catalog (:7007) answer, runs e2e/*.test.mjs
 # with node's test runner (headless Chromium through playwright-core), then stops it all.
 # Screenshots land in e2e/screenshots/. Set E2E_REUSE=1 to test a portal already running.
-# Usage: e2e/run.sh [e2e/x.test.mjs ...]   (default: every e2e/*.test.mjs)
+# Usage: e2e/run.sh [e2e/x.test.mjs ...]   (default: every e2e/*.test.mjs; node runs them in
+# name order). E2E_TEST_TIMEOUT_MS: time limit per file (default 45 min).
 # Runs hold the lock $TMPDIR/slipway-e2e.lock, so two runs on one machine take turns.
 set -euo pipefail
 if [ -z "${SLIPWAY_E2E_LOCKED:-}" ]; then
@@ -37,4 +38,6 @@ if [ "${E2E_REUSE:-}" != 1 ]; then
 fi
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(e2e/*.test.mjs); fi
-node --test --test-concurrency=1 --test-timeout=600000 "${files[@]}"
+# The timeout applies to each file as a whole; the fleet journeys wait for pods and for
+# Prometheus' 5-minute windows, so a file may take a while on a busy 2-core machine.
+node --test --test-concurrency=1 --test-timeout="${E2E_TEST_TIMEOUT_MS:-2700000}" "${files[@]}"
