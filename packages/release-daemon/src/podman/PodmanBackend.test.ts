@@ -108,7 +108,7 @@ describeIfPodman('PodmanBackend against real podman pods', () => {
           namespace: 'payments',
           service: 'ledger',
           artifactId: 'master-abc1234-def5678',
-          generation: 'g1',
+          generation: `g1-${replica}`, // per replica, as the local cluster hashes each pod's manifest
           replicas: 2,
           replica,
           hostPort: ports[replica],

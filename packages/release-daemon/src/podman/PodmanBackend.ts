@@ -94,7 +94,7 @@ export type CpuUsage = Map<string, number>;
  *   http://127.0.0.1:<slipway.dev/host-port><slipway.dev/readiness-path>`
  *   answers 2xx.
  * - Pods are grouped into workloads by environment/namespace/deployment labels;
- *   the current revision is the `slipway.dev/generation` of the newest pod.
+ *   the current revision is the `slipway.dev/artifact-id` (else the image) of the newest pod.
  * - A container crash-loops when it exited non-zero twice (podman restarts it),
  *   or exited non-zero once and will not be restarted. Its last log lines come
  *   from `podman logs -t --tail 20`, cut at the crash.
@@ -539,10 +539,11 @@ export class PodmanBackend implements RolloutBackend {
   ): WorkloadObservation {
     const created = (cs: ContainerState[]) =>
       Math.min(...cs.map(c => c.ps.created));
+    // The rollout's revision is what every replica shares: the artifact (else the
+    // image). Not the generation label: the local cluster hashes each replica's own
+    // pod manifest (name, host port), so it differs between replicas of one rollout.
     const revisionOf = (cs: ContainerState[]) =>
-      cs[0].ps.labels[LABEL.generation] ||
-      cs[0].ps.labels[LABEL.artifactId] ||
-      cs[0].ps.image;
+      cs[0].ps.labels[LABEL.artifactId] || cs[0].ps.image;
     const newest = [...pods].sort((a, b) => created(b[1]) - created(a[1]))[0];
     const labels = newest[1][0].ps.labels;
     const revision = revisionOf(newest[1]);
