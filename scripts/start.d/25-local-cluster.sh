@@ -18,7 +18,7 @@ if curl -sf -o /dev/null http://localhost:7200/healthz; then
 else
   (
     cd "$ROOT/packages/local-cluster" &&
-      LOCAL_CLUSTER_PORT=7200 \
+      LOCAL_CLUSTER_PORT=7200 LOCAL_CLUSTER_NAME="${LOCAL_CLUSTER_NAME:-local}" \
         LOCAL_CLUSTER_CONFIG_REPO="${LOCAL_CLUSTER_CONFIG_REPO:-$SLIPWAY_DATA/release-manager/config-repo.git}" \
         RELEASE_MANAGER_URL="${RELEASE_MANAGER_URL:-http://localhost:7100}" \
         exec node bin/slipway-local-cluster serve

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced by scripts/start: the Slipway release daemon (packages/release-daemon) with the
 # podman backend on http://localhost:7300 (/healthz, /metrics). It watches the pods the
-# local cluster runs on podman (label slipway.dev/managed-by=local-cluster) and reports
+# local cluster runs on podman (labels slipway.dev/managed-by=local-cluster and
+# slipway.dev/cluster=$LOCAL_CLUSTER_NAME, default local: never other clusters' pods) and reports
 # rollouts (ready n/n, stalls) and crash loops (with the last log lines) to the release
 # manager's daemon webhooks on :7100, with the release manager's daemon token: the
 # release manager defaults it to $RELEASE_MANAGER_TOKEN (slipway-dev-token in development).
@@ -19,6 +20,7 @@ mkdir -p "$SLIPWAY_DATA/release-daemon" "$SLIPWAY_DATA/podman" "$SLIPWAY_DATA/lo
   cd "$ROOT/packages/release-daemon" &&
     RELEASE_DAEMON_BACKEND=podman RELEASE_DAEMON_PORT=7300 RELEASE_DAEMON_HOST=127.0.0.1 \
       RELEASE_MANAGER_URL=http://localhost:7100 \
+      RELEASE_DAEMON_PODMAN_CLUSTER="${LOCAL_CLUSTER_NAME:-local}" \
       RELEASE_MANAGER_DAEMON_TOKEN="${RELEASE_MANAGER_DAEMON_TOKEN:-${RELEASE_MANAGER_TOKEN:-slipway-dev-token}}" \
       RELEASE_DAEMON_STATE_FILE="$SLIPWAY_DATA/release-daemon/state.json" \
       CONTAINERS_CONF="${CONTAINERS_CONF:-$SLIPWAY_DATA/podman/containers.conf}" \
