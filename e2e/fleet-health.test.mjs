@@ -1,7 +1,7 @@
 // Health lights driven by the running example fleet: after a fresh start every example
 // service's light, and each of its default signals (error ratio and p99 latency from the
 // pods' /metrics, CPU and readiness from the release daemon's exported podman state),
-// has data within minutes. (The red light of a bad release: fleet-error-ratio.test.mjs.)
+// has data within minutes. (The red light of a bad release: fleet-error-ratio.journey.mjs.)
 import { test, after } from 'node:test';
 import { join } from 'node:path';
 import { withPage, closeBrowser, SCREENSHOTS } from './lib.mjs';

@@ -5,7 +5,7 @@
 // confirmation dialog, and rolls prod back. Prints the time from confirming a release to
 // the page showing it. The fleet's bad artifacts are left alone here (fleet-*.test.mjs
 // deploy them on purpose); crash loops and owner notifications from real pods are in
-// fleet-rollout.test.mjs.
+// fleet-rollout.journey.mjs.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The restart journey: starts the portal with scripts/start on a fresh data folder, runs
-# the given journeys against it (default: e2e/fleet-rollout.test.mjs, which leaves a
+# the given journeys against it (default: e2e/fleet-rollout.journey.mjs, which leaves a
 # crash loop, a rollback and a notification behind), optionally the deploy benchmark
 # (E2E_BENCH=1: e2e/bench-deploy.mjs), stops scripts/start, starts it again on the SAME
-# data folder and runs e2e/fleet-restart.test.mjs (pods converge, history and
+# data folder and runs e2e/fleet-restart.journey.mjs (pods converge, history and
 # notifications intact). Prints the start-up times. Holds the e2e lock like e2e/run.sh.
 # Usage: e2e/restart.sh [e2e/x.test.mjs ...]
 set -euo pipefail
@@ -51,7 +51,7 @@ start_portal() {
 
 echo "restart: data folder $SLIPWAY_DATA; first start at $(date -u +%FT%TZ)"
 start_portal "$SLIPWAY_DATA/start.log"
-if [ "$#" -gt 0 ]; then files=("$@"); else files=(e2e/fleet-rollout.test.mjs); fi
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(e2e/fleet-rollout.journey.mjs); fi
 status=0
 E2E_REUSE=1 e2e/run.sh "${files[@]}" || status=$?
 if [ "${E2E_BENCH:-}" = 1 ]; then node e2e/bench-deploy.mjs 5 || status=$?; fi
@@ -63,5 +63,5 @@ for port in 3000 7007 7100 7200 7300; do
 done
 echo "restart: second start on the same data folder at $(date -u +%FT%TZ)"
 start_portal "$SLIPWAY_DATA/restart.log"
-E2E_REUSE=1 E2E_RESTARTED=1 e2e/run.sh e2e/fleet-restart.test.mjs || status=$?
+E2E_REUSE=1 E2E_RESTARTED=1 e2e/run.sh e2e/fleet-restart.journey.mjs || status=$?
 exit "$status"
