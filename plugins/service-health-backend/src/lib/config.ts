@@ -7,7 +7,10 @@ import { SignalDefinition } from '@slipway/plugin-service-health-common';
  * `http_request_duration_seconds` from the usual HTTP instrumentation, cAdvisor's
  * `container_cpu_usage_seconds_total`, kube-state-metrics' `kube_pod_status_ready` and
  * `kube_pod_container_resource_limits`). `{{selector}}` is the entity's label selector
- * (default `service="<name>"`).
+ * (default `service="<name>"`). Error ratio and latency are the worst ENVIRONMENT's
+ * (`max` over `sum by (environment)`), so a bad release in staging turns the light red
+ * although prod traffic dilutes it; series without an `environment` label form one group,
+ * which gives the plain service-wide figure.
  *
  * @public
  */
@@ -16,13 +19,13 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     id: 'error-ratio',
     title: 'Request error ratio',
     query:
-      '100 * sum(rate(http_requests_total{ {{selector}}, code=~"5.." }[5m])) / sum(rate(http_requests_total{ {{selector}} }[5m]))',
+      '100 * max(sum by (environment) (rate(http_requests_total{ {{selector}}, code=~"5.." }[5m])) / sum by (environment) (rate(http_requests_total{ {{selector}} }[5m])))',
     unit: 'percent',
     direction: 'higher-is-worse',
     amber: 1,
     red: 5,
     batchQuery:
-      '100 * sum by (service) (rate(http_requests_total{ service=~"{{names}}", code=~"5.." }[5m])) / sum by (service) (rate(http_requests_total{ service=~"{{names}}" }[5m]))',
+      '100 * max by (service) (sum by (service, environment) (rate(http_requests_total{ service=~"{{names}}", code=~"5.." }[5m])) / sum by (service, environment) (rate(http_requests_total{ service=~"{{names}}" }[5m])))',
     dashboard:
       '/d/slipway-service/service?var-service={{name}}&viewPanel=errors',
   },
@@ -30,13 +33,13 @@ export const DEFAULT_SIGNALS: SignalDefinition[] = [
     id: 'latency-p99',
     title: 'Latency (p99)',
     query:
-      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{ {{selector}} }[5m])))',
+      'max(histogram_quantile(0.99, sum by (le, environment) (rate(http_request_duration_seconds_bucket{ {{selector}} }[5m]))))',
     unit: 'seconds',
     direction: 'higher-is-worse',
     amber: 0.5,
     red: 1,
     batchQuery:
-      'histogram_quantile(0.99, sum by (le, service) (rate(http_request_duration_seconds_bucket{ service=~"{{names}}" }[5m])))',
+      'max by (service) (histogram_quantile(0.99, sum by (le, service, environment) (rate(http_request_duration_seconds_bucket{ service=~"{{names}}" }[5m]))))',
     dashboard:
       '/d/slipway-service/service?var-service={{name}}&viewPanel=latency',
   },
