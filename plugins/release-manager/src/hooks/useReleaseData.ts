@@ -6,13 +6,22 @@ import {
   EntityReleaseHistory,
   EntityReleaseStatus,
 } from '@slipway/plugin-release-manager-common';
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { releaseManagerApiRef } from '../api/ReleaseManagerApi';
 
 /** How often the pages refresh themselves while a rollout is in progress, in ms. */
 export const PROGRESS_REFRESH_MS = 5000;
+
+/** How often the Releases tab refreshes itself otherwise, in ms. */
+export const IDLE_REFRESH_MS = 30_000;
+
+/**
+ * After a release, promotion or rollback from the tab, how long it refreshes every
+ * {@link PROGRESS_REFRESH_MS} even before the rollout reports "progressing", in ms.
+ */
+export const AFTER_CHANGE_REFRESH_MS = 120_000;
 
 /** True when any environment's rollout is progressing. */
 export function isProgressing(status?: EntityReleaseStatus): boolean {
@@ -49,8 +58,10 @@ export type ReleaseManagerData = {
 };
 
 /**
- * Loads status, artifacts, policies and the history of every environment in parallel;
- * reloads while a rollout is progressing, and on `retry()` (after a release).
+ * Loads status, artifacts, policies and the history of every environment in parallel.
+ * Reloads every {@link PROGRESS_REFRESH_MS} while a rollout is progressing or for
+ * {@link AFTER_CHANGE_REFRESH_MS} after `retry()` (called after a release), else every
+ * {@link IDLE_REFRESH_MS}.
  */
 export function useReleaseManagerData(entity: CompoundEntityRef) {
   const api = useApi(releaseManagerApiRef);
@@ -71,9 +82,15 @@ export function useReleaseManagerData(entity: CompoundEntityRef) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, entity.kind, entity.namespace, entity.name]);
   const state = useAsyncRetry(load, [load]);
-  useInterval(
-    state.retry,
-    isProgressing(state.value?.status) ? PROGRESS_REFRESH_MS : null,
-  );
-  return state;
+  const [fastUntil, setFastUntil] = useState(0);
+  const fast = isProgressing(state.value?.status) || Date.now() < fastUntil;
+  useInterval(state.retry, fast ? PROGRESS_REFRESH_MS : IDLE_REFRESH_MS);
+  const { retry: reload } = state;
+  // After a change made here the new rollout is "not reported" until the cluster and
+  // the daemon report it: keep refreshing quickly for a while.
+  const retry = useCallback(() => {
+    setFastUntil(Date.now() + AFTER_CHANGE_REFRESH_MS);
+    reload();
+  }, [reload]);
+  return { ...state, retry };
 }
