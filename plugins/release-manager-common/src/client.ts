@@ -1,5 +1,9 @@
 import {
   ApplyAutoReleasePolicyRequest,
+  DoraRequest,
+  DoraResponse,
+  DriftResponse,
+  InsightsEventsResponse,
   ApplyBranchRestrictionPolicyRequest,
   ApplyBranchRestrictionPolicyResponse,
   ApplyPolicyResponse,
@@ -58,6 +62,22 @@ export type ReleaseManagerClientOptions = {
   timeoutMs?: number;
   /** The fetch implementation; defaults to the global `fetch`. */
   fetch?: typeof fetch;
+};
+
+/** Query of {@link ReleaseManagerClient.insightsEvents}. */
+export type InsightsEventsQuery = {
+  services: string[];
+  /** A named range (default `since-yesterday`: yesterday at `endOfDayHour`:00 in `zone`). */
+  range?: 'since-yesterday' | '24h' | '7d';
+  /** IANA time zone of `since-yesterday`; default UTC. */
+  zone?: string;
+  /** Hour (0–23) yesterday's working day ends; default 17. */
+  endOfDayHour?: number;
+  /** Instead of `range`: RFC 3339 time or epoch milliseconds. */
+  since?: string | number;
+  until?: string | number;
+  /** At most this many events (default 500, max 5000). */
+  limit?: number;
 };
 
 /** Query of {@link ReleaseManagerClient.events}. */
@@ -191,6 +211,46 @@ export class ReleaseManagerClient {
   /** `DELETE /policies`: remove policies by id. */
   deletePolicies(request: DeletePolicyRequest): Promise<DeletePolicyResponse> {
     return this.request('DELETE', '/policies', request);
+  }
+
+  /**
+   * `GET /insights/events` (Slipway extension): releases, promotions, rollbacks and
+   * rollouts that failed or recovered, of a set of services, newest first.
+   */
+  insightsEvents(q: InsightsEventsQuery): Promise<InsightsEventsResponse> {
+    return this.request(
+      'GET',
+      `/insights/events?${query({
+        service: q.services.join(','),
+        range: q.range,
+        zone: q.zone,
+        endOfDayHour: q.endOfDayHour,
+        since: q.since,
+        until: q.until,
+        limit: q.limit,
+      })}`,
+    );
+  }
+
+  /** `GET /insights/drift` (Slipway extension): what runs where, and what waits in `from` for `to`. */
+  insightsDrift(q: {
+    services: string[];
+    from?: string;
+    to?: string;
+  }): Promise<DriftResponse> {
+    return this.request(
+      'GET',
+      `/insights/drift?${query({
+        service: q.services.join(','),
+        from: q.from,
+        to: q.to,
+      })}`,
+    );
+  }
+
+  /** `POST /insights/dora` (Slipway extension): the four DORA keys of a set of services. */
+  insightsDora(request: DoraRequest): Promise<DoraResponse> {
+    return this.request('POST', '/insights/dora', request);
   }
 
   /** `GET /events`: the events feed (Slipway extension), newest first. */

@@ -31,6 +31,11 @@ export interface ArtifactRepository {
   committerEmail?: string;
   /** The commit message. */
   message?: string;
+  /**
+   * RFC 3339 commit time of `sha` (Slipway extension; CI writes it, e.g. from
+   * `git show -s --format=%cI`). The lead time for changes starts here.
+   */
+  committedAt?: string;
   /** Repository name, e.g. `payment-gateway`. */
   name?: string;
   /** Repository web URL, e.g. `https://github.com/acme/payment-gateway`. */
@@ -695,3 +700,5 @@ export interface HealthResponse {
   /** Config repo HEAD commit. */
   head?: string;
 }
+
+export type * from './insightsTypes';

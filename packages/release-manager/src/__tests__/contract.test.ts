@@ -175,6 +175,19 @@ describe('request and response bodies match the OpenAPI document', () => {
     await client.rolloutState('ledger');
     await client.listServices();
     await client.events({ service: 'ledger', limit: 50 });
+    await client.insightsEvents({ services: ['ledger'], range: '7d' });
+    await client.insightsDrift({ services: ['ledger'] });
+    await client.insightsDora({
+      services: ['ledger'],
+      days: 30,
+      incidents: [
+        {
+          service: 'ledger',
+          openedAt: new Date().toISOString(),
+          urgency: 'high',
+        },
+      ],
+    });
     await client.describeReleases('ledger', 'staging', 5);
     await client.describeArtifacts('ledger', { count: 5 });
     await client.latestArtifact('ledger', 'main');
