@@ -7,9 +7,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { ReleaseManager } from '../service/ReleaseManager';
-import { registerAutoRollbackRoutes } from './routes/autoRollback';
 import { registerInsightsRoutes } from './routes/insights';
-import { registerSafeDeliveryRoutes } from './routes/safeDelivery';
 import {
   artifactIdSchema,
   artifactUploadSchema,
@@ -245,15 +243,6 @@ export async function createRouter(
     json,
   });
 
-  // Safe delivery: signals, freeze windows, promotion gates, break glass
-  registerSafeDeliveryRoutes(router, {
-    manager,
-    auth: hamctl,
-    webhookAuth: (req, res, next) =>
-      hamctl(req, res, err => (err ? daemon(req, res, next) : next())),
-    json,
-  });
-
   // Policies
   router.get('/policies', hamctl, async (req, res) => {
     const service = await knownService(required(req, 'service'), 'query');
@@ -296,9 +285,6 @@ export async function createRouter(
       }),
     );
   });
-
-  // Automatic rollback and pausing auto-release (Slipway)
-  registerAutoRollbackRoutes(router, { manager, auth: hamctl, json });
 
   // Describe
   router.get(

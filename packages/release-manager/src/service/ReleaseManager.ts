@@ -4,20 +4,9 @@ import { Database } from '../db/Database';
 import { ConfigRepo } from '../git/ConfigRepo';
 import { Metrics } from '../metrics';
 import { ArtifactService } from './ArtifactService';
-import {
-  AutoReleasePauses,
-  AutoRollbackPolicies,
-  AutoRollbackService,
-  AutoRollbackStore,
-} from './autoRollback';
 import { Directory } from './Directory';
 import { EventFeed } from './EventFeed';
 import { IndexCache } from './IndexCache';
-import { FreezeService } from './freeze/FreezeService';
-import { freezeCheck, gatesCheck } from './gates/checks';
-import { GateService, NO_GATES } from './gates/GateService';
-import { SignalService } from './signals/SignalService';
-import { SignalStore } from './signals/SignalStore';
 import { InsightsService } from './insights/InsightsService';
 import { PolicyService } from './PolicyService';
 import { branchRestrictionCheck } from './releases/checks';
@@ -57,20 +46,7 @@ export class ReleaseManager {
   readonly artifacts: ArtifactService;
   readonly rollouts: RolloutService;
   readonly status: StatusService;
-  /** Automatic rollback policies (config repo). */
-  readonly autoRollbackPolicies: AutoRollbackPolicies;
-  /** Automatic rollback: triggers, the sweep, the record of rollbacks. */
-  readonly autoRollback: AutoRollbackService;
-  readonly autoRollbackStore: AutoRollbackStore;
-  /** Pauses of auto-release after automatic rollbacks. */
-  readonly autoReleasePauses: AutoReleasePauses;
   readonly insights: InsightsService;
-  /** Health lights and open incidents the portal pushes; `signals.onChange` tells changes. */
-  readonly signals: SignalService;
-  /** Freeze windows (global from config, per service in the config repo) and the incident freeze. */
-  readonly freezes: FreezeService;
-  /** Promotion gates: rollout ready, health, incidents, soak. */
-  readonly gates: GateService;
 
   constructor(
     readonly config: ReleaseManagerConfig,
@@ -84,29 +60,11 @@ export class ReleaseManager {
     this.directory = new Directory(config, store, this.index);
     this.events = new EventFeed(db);
     this.policies = new PolicyService(config, repo, this.events);
-    this.signals = new SignalService(new SignalStore(db), this.events, {
-      staleAfterMs: config.signals.staleAfterSeconds * 1000,
-    });
-    this.freezes = new FreezeService(
-      () => config.freezeWindows,
-      repo,
-      this.events,
-    );
-    this.autoRollbackStore = new AutoRollbackStore(db.knex);
-    this.autoReleasePauses = new AutoReleasePauses(
-      this.autoRollbackStore,
-      this.events,
-    );
-    this.autoRollbackPolicies = new AutoRollbackPolicies(repo, this.events);
     this.releases = new ReleaseService(
       repo,
       store,
       new ReleaseResolver(repo, store, environments),
-      [
-        branchRestrictionCheck(this.policies),
-        freezeCheck(this.freezes, this.signals),
-        (release, ctx) => gatesCheck(this.gates)(release, ctx),
-      ],
+      [branchRestrictionCheck(this.policies)],
       new ReleaseRecorder(repo, this.index, this.events, metrics),
     );
     this.artifacts = new ArtifactService(
@@ -115,7 +73,6 @@ export class ReleaseManager {
       this.releases,
       this.events,
       environments,
-      this.autoReleasePauses,
     );
     this.rollouts = new RolloutService(
       this.directory,
@@ -128,27 +85,8 @@ export class ReleaseManager {
       this.index,
       this.directory,
       this.rollouts,
-      this.autoReleasePauses,
     );
-    this.autoRollback = new AutoRollbackService({
-      policies: this.autoRollbackPolicies,
-      store: this.autoRollbackStore,
-      pauses: this.autoReleasePauses,
-      releases: this.releases,
-      status: this.status,
-      directory: this.directory,
-      events: this.events,
-    });
-    this.rollouts.onFailure(f => this.autoRollback.rolloutFailed(f));
-    this.releases.onReleased(req => this.autoRollback.released(req));
     this.insights = new InsightsService(repo, db.knex, environments);
-    this.gates = new GateService(
-      env => config.promotionGates[env] ?? NO_GATES,
-      environments,
-      repo,
-      this.rollouts,
-      this.signals,
-    );
   }
 
   /** The environments in promotion order. */
