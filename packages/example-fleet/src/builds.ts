@@ -138,8 +138,15 @@ export function buildsOf(s: ExampleService): ServiceBuilds {
 }
 
 /**
- * The artifact spec CI uploads for `b` (Lunar `artifact.Spec`): application and plan
- * commits, CI times relative to `now`, and build, test, push and Snyk stages.
+ * The artifact spec CI uploads for `b` (Lunar `artifact.Spec`): the application
+ * commit, CI times relative to `now`, and the build and push stages naming the image
+ * that `images` really built and tagged (`localhost/slipway/<service>:<sha10>`).
+ *
+ * Only what exists is recorded: the example services have no repository, CI job, test
+ * run or security scan anywhere, so the spec carries no links (`application.url`,
+ * `ci.jobUrl`) and no test or Snyk stages; the Releases tab then shows the commit
+ * without a link and "—" for them, instead of links to pages that do not exist. The
+ * authors, messages and times are back-filled history.
  */
 export function artifactSpec(
   s: ExampleService,
@@ -150,13 +157,11 @@ export function artifactSpec(
   const committer = s.people[(b.n + 1) % s.people.length];
   const end = new Date(now.getTime() - Math.round(b.daysAgo * 86_400_000));
   const start = new Date(end.getTime() - (4 + (b.n % 5)) * 60_000);
-  const runId = 7_000_000 + (parseInt(b.appSha.slice(0, 6), 16) % 1_000_000);
-  const repo = `https://github.com/slipway-dev/${s.name}`;
   const tag = b.appSha.slice(0, 10);
   const image = {
     image: `${IMAGE_REPOSITORY}/${s.name}`,
     tag,
-    dockerVersion: 'podman 4.3.1',
+    dockerVersion: 'podman',
   };
   return {
     id: b.id,
@@ -172,11 +177,8 @@ export function artifactSpec(
       committerEmail: committer.email,
       message: b.message,
       name: s.name,
-      url: repo,
-      provider: 'github',
     },
     ci: {
-      jobUrl: `${repo}/actions/runs/${runId}`,
       start: start.toISOString(),
       end: end.toISOString(),
     },
@@ -184,56 +186,13 @@ export function artifactSpec(
       plan: {
         sha: b.planSha,
         name: `${s.language}-service-plan`,
-        url: `https://github.com/slipway-dev/${s.language}-service-plan`,
         message: 'Pin build image',
       },
       shuttleVersion: '0.24.1',
     },
     stages: [
       { id: 'build', name: 'Build', data: image },
-      {
-        id: 'test',
-        name: 'Test',
-        data: {
-          url: `${repo}/actions/runs/${runId}#tests`,
-          results: {
-            passed: 180 + ((b.n * 7) % 60),
-            failed: 0,
-            skipped: b.n % 4,
-          },
-        },
-      },
       { id: 'push', name: 'Push', data: image },
-      {
-        id: 'snyk-code',
-        name: 'Security Scan Code',
-        data: {
-          snykVersion: '1.1293.1',
-          url: `https://app.snyk.io/org/slipway/project/${sha(s.name).slice(
-            0,
-            8,
-          )}`,
-          language: s.language,
-          vulnerabilities: {
-            high: b.n % 3 === 0 ? 1 : 0,
-            medium: (b.n + 1) % 3,
-            low: 2 + (b.n % 4),
-          },
-        },
-      },
-      {
-        id: 'snyk-docker',
-        name: 'Security Scan Docker',
-        data: {
-          snykVersion: '1.1293.1',
-          url: `https://app.snyk.io/org/slipway/project/${sha(
-            `${s.name}-docker`,
-          ).slice(0, 8)}`,
-          baseImage: 'scratch',
-          tag,
-          vulnerabilities: { high: 0, medium: 0, low: 0 },
-        },
-      },
     ],
   };
 }

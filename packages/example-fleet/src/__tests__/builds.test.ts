@@ -111,6 +111,10 @@ describe('builds and artifacts', () => {
       image: 'localhost/slipway/ledger',
       tag: b.appSha.slice(0, 10),
     });
+    // nothing that does not exist: no links, no invented test counts or scans
+    expect(spec.application!.url).toBeUndefined();
+    expect(spec.ci!.jobUrl).toBeUndefined();
+    expect(spec.stages!.map(st => st.id)).toEqual(['build', 'push']);
   });
 });
 
