@@ -8,6 +8,8 @@ import {
   isValidBranchRegex,
 } from '@slipway/plugin-release-manager-common/rules';
 import type { S3ArtifactStoreConfig } from './artifacts/S3ArtifactStore';
+import type { FreezeWindow, PromotionGatesSettings } from './http/types';
+import { validateFreezeSpec } from './service/freeze/schedule';
 
 /**
  * The public token of local development (`scripts/start` runs `serve --dev`). Used only
@@ -107,7 +109,31 @@ export interface ReleaseManagerConfig {
   };
   /** Days rollout events and events-feed entries are kept (hourly clean-up). Default 90; 0 keeps everything. */
   retentionDays: number;
+  /**
+   * Global freeze windows: they freeze their environment for every service, and no API
+   * call can remove them. Default none.
+   */
+  freezeWindows: FreezeWindow[];
+  /**
+   * Promotion gates per environment name (see {@link DEFAULT_PROMOTION_GATES}): an
+   * environment listed gets every gate unless its settings turn one off. Environments
+   * not listed have no gates. Default: none (a server that receives no signals keeps
+   * Lunar's behaviour); the shipped example config turns them on for `prod`.
+   */
+  promotionGates: Record<string, PromotionGatesSettings>;
+  signals: {
+    /** Signals observed longer ago than this many seconds are stale: the health and incident gates fail closed. Default 300. */
+    staleAfterSeconds: number;
+  };
 }
+
+/** The gate settings of an environment listed in `promotionGates` without settings: every gate on, 30 minutes of soak. */
+export const DEFAULT_PROMOTION_GATES: PromotionGatesSettings = {
+  rolloutReady: true,
+  health: true,
+  incidents: true,
+  soakMinutes: 30,
+};
 
 const fileSchema = z
   .object({
@@ -178,6 +204,45 @@ const fileSchema = z
       .optional(),
     flux: z.object({ hmacSecret: z.string().min(1).optional() }).optional(),
     retentionDays: z.coerce.number().min(0).optional(),
+    freezeWindows: z
+      .array(
+        z
+          .object({
+            id: z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+              .optional(),
+            environment: z.string().regex(DNS1123_LABEL),
+            reason: z.string(),
+            from: z.string().optional(),
+            to: z.string().optional(),
+            rrule: z.string().optional(),
+            timeZone: z.string().optional(),
+            durationMinutes: z.coerce.number().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    promotionGates: z
+      .record(
+        z.string().regex(DNS1123_LABEL),
+        z
+          .object({
+            rolloutReady: z.boolean().optional(),
+            health: z.boolean().optional(),
+            incidents: z.boolean().optional(),
+            soakMinutes: z.coerce.number().int().min(0).max(10080).optional(),
+          })
+          .strict()
+          .nullable(),
+      )
+      .optional(),
+    signals: z
+      .object({
+        staleAfterSeconds: z.coerce.number().int().min(10).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -259,6 +324,9 @@ export function loadConfig(
       : undefined,
     flux: { hmacSecret: e('RELEASE_MANAGER_FLUX_HMAC_SECRET') },
     retentionDays: e('RELEASE_MANAGER_RETENTION_DAYS'),
+    signals: {
+      staleAfterSeconds: e('RELEASE_MANAGER_SIGNALS_STALE_AFTER_SECONDS'),
+    },
   };
   const merged = deepMerge(
     deepMerge(fromFile as any, fromEnv),
@@ -365,7 +433,52 @@ export function resolveConfig(
     globalBranchRestrictions: global,
     flux: { hmacSecret: input.flux?.hmacSecret },
     retentionDays: Number(input.retentionDays ?? 90),
+    freezeWindows: resolveFreezeWindows(input.freezeWindows ?? []),
+    promotionGates: Object.fromEntries(
+      Object.entries(input.promotionGates ?? {}).map(([env, g]) => [
+        env,
+        {
+          rolloutReady: g?.rolloutReady ?? DEFAULT_PROMOTION_GATES.rolloutReady,
+          health: g?.health ?? DEFAULT_PROMOTION_GATES.health,
+          incidents: g?.incidents ?? DEFAULT_PROMOTION_GATES.incidents,
+          soakMinutes: Number(
+            g?.soakMinutes ?? DEFAULT_PROMOTION_GATES.soakMinutes,
+          ),
+        },
+      ]),
+    ),
+    signals: {
+      staleAfterSeconds: Number(input.signals?.staleAfterSeconds ?? 300),
+    },
   };
+}
+
+/** Validates the global freeze windows and gives each an id (`global-freeze-<n>` unless configured). */
+function resolveFreezeWindows(
+  windows: NonNullable<ReleaseManagerConfigInput['freezeWindows']>,
+): FreezeWindow[] {
+  return windows.map((w, i) => {
+    let spec;
+    try {
+      spec = validateFreezeSpec(
+        {
+          ...w,
+          durationMinutes:
+            w.durationMinutes === undefined
+              ? undefined
+              : Number(w.durationMinutes),
+        },
+        `freezeWindows[${i}].`,
+      );
+    } catch (error) {
+      throw new Error(
+        `Invalid release manager config at 'freezeWindows[${i}]': ${
+          (error as Error).message
+        }`,
+      );
+    }
+    return { ...spec, id: w.id ?? `global-freeze-${i + 1}`, global: true };
+  });
 }
 
 function deepMerge(a: any, b: any): any {

@@ -481,6 +481,10 @@ export interface DescribeReleaseResponseRelease {
   intentDetail?: Intent;
   /** Slipway extension: config repo commit sha. */
   commit?: string;
+  /** Slipway extension: the reason given to break glass (release into a frozen environment). */
+  breakGlassReason?: string;
+  /** Slipway extension: the reason given to override failing promotion gates. */
+  gateOverrideReason?: string;
 }
 
 /** `GET /describe/release/{service}/{environment}?count=` response. @public */
@@ -654,7 +658,11 @@ export type ReleaseManagerEventType =
   | 'auto-release'
   | 'policy'
   | 'artifact'
-  | 'rollout';
+  | 'rollout'
+  | 'freeze'
+  | 'break-glass'
+  | 'gate-override'
+  | 'signals';
 
 /**
  * One entry of `GET /events` (Slipway extension).
@@ -700,5 +708,8 @@ export interface HealthResponse {
   /** Config repo HEAD commit. */
   head?: string;
 }
+
+/* Safe delivery (freeze windows, promotion gates, signals, break glass): ./safeDeliveryTypes */
+export type * from './safeDeliveryTypes';
 
 export type * from './insightsTypes';

@@ -7,6 +7,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { ReleaseManager } from '../service/ReleaseManager';
+import { registerSafeDeliveryRoutes } from './routes/safeDelivery';
 import { registerInsightsRoutes } from './routes/insights';
 import {
   artifactIdSchema,
@@ -240,6 +241,15 @@ export async function createRouter(
   registerInsightsRoutes(router, {
     insights: manager.insights,
     auth: hamctl,
+    json,
+  });
+
+  // Safe delivery: signals, freeze windows, promotion gates, break glass
+  registerSafeDeliveryRoutes(router, {
+    manager,
+    auth: hamctl,
+    webhookAuth: (req, res, next) =>
+      hamctl(req, res, err => (err ? daemon(req, res, next) : next())),
     json,
   });
 

@@ -7,6 +7,11 @@ import { ArtifactService } from './ArtifactService';
 import { Directory } from './Directory';
 import { EventFeed } from './EventFeed';
 import { IndexCache } from './IndexCache';
+import { FreezeService } from './freeze/FreezeService';
+import { freezeCheck, gatesCheck } from './gates/checks';
+import { GateService, NO_GATES } from './gates/GateService';
+import { SignalService } from './signals/SignalService';
+import { SignalStore } from './signals/SignalStore';
 import { InsightsService } from './insights/InsightsService';
 import { PolicyService } from './PolicyService';
 import { branchRestrictionCheck } from './releases/checks';
@@ -47,6 +52,12 @@ export class ReleaseManager {
   readonly rollouts: RolloutService;
   readonly status: StatusService;
   readonly insights: InsightsService;
+  /** Health lights and open incidents the portal pushes; `signals.onChange` tells changes. */
+  readonly signals: SignalService;
+  /** Freeze windows (global from config, per service in the config repo) and the incident freeze. */
+  readonly freezes: FreezeService;
+  /** Promotion gates: rollout ready, health, incidents, soak. */
+  readonly gates: GateService;
 
   constructor(
     readonly config: ReleaseManagerConfig,
@@ -60,11 +71,23 @@ export class ReleaseManager {
     this.directory = new Directory(config, store, this.index);
     this.events = new EventFeed(db);
     this.policies = new PolicyService(config, repo, this.events);
+    this.signals = new SignalService(new SignalStore(db), this.events, {
+      staleAfterMs: config.signals.staleAfterSeconds * 1000,
+    });
+    this.freezes = new FreezeService(
+      () => config.freezeWindows,
+      repo,
+      this.events,
+    );
     this.releases = new ReleaseService(
       repo,
       store,
       new ReleaseResolver(repo, store, environments),
-      [branchRestrictionCheck(this.policies)],
+      [
+        branchRestrictionCheck(this.policies),
+        freezeCheck(this.freezes, this.signals),
+        (release, ctx) => gatesCheck(this.gates)(release, ctx),
+      ],
       new ReleaseRecorder(repo, this.index, this.events, metrics),
     );
     this.artifacts = new ArtifactService(
@@ -87,6 +110,13 @@ export class ReleaseManager {
       this.rollouts,
     );
     this.insights = new InsightsService(repo, db.knex, environments);
+    this.gates = new GateService(
+      env => config.promotionGates[env] ?? NO_GATES,
+      environments,
+      repo,
+      this.rollouts,
+      this.signals,
+    );
   }
 
   /** The environments in promotion order. */

@@ -87,6 +87,8 @@ export function releaseMessage(r: {
   artifactId: string;
   intent: Intent;
   actor: Actor;
+  /** Extra trailers, written before `Released-By`. */
+  trailers?: Record<string, string>;
 }): string {
   const what = {
     Promote: `promote ${r.artifactId} from ${r.intent.promote?.fromEnvironment}`,
@@ -112,6 +114,8 @@ export function releaseMessage(r: {
     );
   if (r.intent.releaseBranch?.branch)
     trailers.push(`Intent-Branch: ${r.intent.releaseBranch.branch}`);
+  for (const [key, value] of Object.entries(r.trailers ?? {}))
+    trailers.push(`${key}: ${value.replace(/\s+/g, ' ').trim()}`);
   trailers.push(`Released-By: ${r.actor.name} <${r.actor.email}>`);
   return `[${r.environment}/${r.service}] ${what}\n\n${describeIntent(
     r.intent,

@@ -83,6 +83,7 @@ export async function commitPlan(
         branch: spec.application?.branch,
       }),
       actor,
+      trailers: request.trailers,
     }),
   };
 }

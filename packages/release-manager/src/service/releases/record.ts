@@ -7,6 +7,7 @@ import {
   releaseEventMessage,
   UP_TO_DATE,
 } from './messages';
+import { recordOverrides } from '../gates/overrides';
 import { ReleaseRequest, ReleaseResult, ReleaseWrite } from './types';
 
 /**
@@ -39,6 +40,7 @@ export class ReleaseRecorder {
       fromEnvironment,
       commit,
       status: commit ? '' : UP_TO_DATE,
+      ...(written.resolved.safety ? { safety: written.resolved.safety } : {}),
     };
     if (!commit || !written.namespace) {
       this.metrics.releases.inc({
@@ -81,6 +83,13 @@ export class ReleaseRecorder {
         fromEnvironment,
       },
     });
+    await recordOverrides(
+      this.events,
+      req,
+      spec.id,
+      commit,
+      written.resolved.safety,
+    );
     this.metrics.releases.inc({
       environment,
       intent: intent.type,
@@ -93,14 +102,16 @@ export class ReleaseRecorder {
     return result;
   }
 
-  /** Counts a refused (`InputError`, `NotFoundError`) or failed release. */
+  /** Counts a refused (`InputError`, `NotFoundError`, `ConflictError`: frozen or gated) or failed release. */
   failed(req: ReleaseRequest, error: unknown): void {
     const name = (error as Error)?.name;
     this.metrics.releases.inc({
       environment: req.environment,
       intent: req.intent.type,
       outcome:
-        name === 'InputError' || name === 'NotFoundError'
+        name === 'InputError' ||
+        name === 'NotFoundError' ||
+        name === 'ConflictError'
           ? 'rejected'
           : 'failed',
     });

@@ -1,5 +1,11 @@
 import { Actor, CommitRequest, WriteContext } from '../../git/types';
-import { ArtifactManifests, ArtifactSpec, Intent } from '../../http/types';
+import {
+  ArtifactManifests,
+  ArtifactSpec,
+  FreezeVerdict,
+  GateResult,
+  Intent,
+} from '../../http/types';
 
 /**
  * A validated release request: a known service, a configured environment, an
@@ -12,6 +18,22 @@ export interface ReleaseRequest {
   artifactId?: string;
   intent: Intent;
   actor: Actor;
+  /** Extra commit trailers (`Key: value`), e.g. an automatic rollback's reason; not settable over HTTP. */
+  trailers?: Record<string, string>;
+  /** Release although the environment is frozen (an owner's typed reason); see `freezeCheck`. */
+  breakGlass?: { reason: string };
+  /** Release although promotion gates fail (an owner's typed reason); see `gatesCheck`. */
+  overrideGates?: { reason: string };
+}
+
+/** What a release overrode: set by the freeze and gates checks, recorded as trailers and events. */
+export interface ReleaseSafety {
+  /** The freeze the release broke (with `breakGlass`). */
+  brokeFreeze?: FreezeVerdict;
+  breakGlassReason?: string;
+  /** The failing gates it overrode (with `overrideGates`). */
+  overriddenGates?: GateResult[];
+  gateOverrideReason?: string;
 }
 
 /** What to release, found by the resolve stage in the tree the commit builds on. */
@@ -23,6 +45,8 @@ export interface ResolvedRelease {
   current?: ArtifactSpec;
   /** Promote: where the artifact comes from. */
   fromEnvironment?: string;
+  /** Overrides of freezes and gates, set by the checks. */
+  safety?: ReleaseSafety;
 }
 
 /**
@@ -58,4 +82,6 @@ export interface ReleaseResult {
   commit?: string;
   /** `''` when released; `Environment is already up-to-date` when it already ran there (Lunar). */
   status: string;
+  /** Freezes and gates the release overrode. */
+  safety?: ReleaseSafety;
 }
