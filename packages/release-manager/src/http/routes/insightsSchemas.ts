@@ -21,12 +21,14 @@ export function parseServiceList(value: unknown, field = 'service'): string[] {
     .flatMap(v => (typeof v === 'string' ? v.split(',') : []))
     .map(s => s.trim())
     .filter(Boolean);
-  if (!parts.length) throw new InputError(`${field} is required (one or more service names)`);
+  if (!parts.length)
+    throw new InputError(`${field} is required (one or more service names)`);
   const out = [...new Set(parts)];
   if (out.length > MAX_SERVICES)
     throw new InputError(`${field}: at most ${MAX_SERVICES} services`);
   const bad = out.find(s => !DNS1123_LABEL.test(s));
-  if (bad) throw new InputError(`${field}: '${bad}' is not a valid service name`);
+  if (bad)
+    throw new InputError(`${field}: '${bad}' is not a valid service name`);
   return out;
 }
 
@@ -34,7 +36,9 @@ export function parseServiceList(value: unknown, field = 'service'): string[] {
 export function parseTime(value: string, field: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms))
-    throw new InputError(`${field} must be an RFC 3339 time or epoch milliseconds`);
+    throw new InputError(
+      `${field} must be an RFC 3339 time or epoch milliseconds`,
+    );
   return ms;
 }
 
@@ -79,7 +83,9 @@ const isoTime = (field: string) =>
 
 /** `POST /insights/dora` body. */
 export const doraRequestSchema = z.object({
-  services: z.array(z.string()).min(1, 'services must name at least one service'),
+  services: z
+    .array(z.string())
+    .min(1, 'services must name at least one service'),
   days: z.number().int().min(1).max(366).optional().default(30),
   failureWindowHours: z.number().min(1).max(720).optional().default(24),
   environment: z.string().regex(DNS1123_LABEL).optional(),

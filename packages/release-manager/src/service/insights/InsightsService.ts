@@ -1,6 +1,5 @@
 import { Knex } from 'knex';
 import { InputError } from '@backstage/errors';
-import { ConfigRepo } from '../../git/ConfigRepo';
 import {
   ArtifactSpec,
   DoraIncident,
@@ -14,6 +13,16 @@ import { computeDrift } from './drift';
 import { buildFeed } from './feed';
 import { ReleaseHistory, ReleaseRecord } from './ReleaseHistory';
 import { readRolloutReports } from './rolloutLog';
+
+/** What insights read of the config repo (`ConfigRepo` fits). */
+export interface InsightsRepo {
+  /** The commit reads are served from. */
+  readonly head: string;
+  /** A folder git runs in. */
+  readonly workdir: string;
+  /** A file at a commit; undefined when missing. */
+  readFile(rel: string, commit: string): Promise<string | undefined>;
+}
 
 /** A validated feed query. */
 export interface InsightsEventsQuery {
@@ -59,7 +68,7 @@ export class InsightsService {
   private readonly specs = new Map<string, Promise<ArtifactSpec | undefined>>();
 
   constructor(
-    private readonly repo: ConfigRepo,
+    private readonly repo: InsightsRepo,
     private readonly knex: Knex,
     private readonly environments: () => string[],
     private readonly clock: () => number = Date.now,
@@ -112,7 +121,9 @@ export class InsightsService {
     }
     if (this.envIndex(from, 'from') >= toIndex) {
       throw new InputError(
-        `from: '${from}' must come before '${to}' in the promotion order (${envs.join(', ')})`,
+        `from: '${from}' must come before '${to}' in the promotion order (${envs.join(
+          ', ',
+        )})`,
       );
     }
     await this.history.sync();
@@ -184,7 +195,9 @@ export class InsightsService {
     const i = this.environments().indexOf(env);
     if (i < 0) {
       throw new InputError(
-        `${field}: unknown environment '${env}'; environments are ${this.environments().join(', ')}`,
+        `${field}: unknown environment '${env}'; environments are ${this.environments().join(
+          ', ',
+        )}`,
       );
     }
     return i;
@@ -212,7 +225,9 @@ export class InsightsService {
  * (Slipway extension, written by CI), else the CI job's start `ci.start` (a lower
  * bound of the lead time); undefined when neither is a valid time.
  */
-export function commitTimeOf(spec: ArtifactSpec | undefined): number | undefined {
+export function commitTimeOf(
+  spec: ArtifactSpec | undefined,
+): number | undefined {
   for (const t of [spec?.application?.committedAt, spec?.ci?.start]) {
     const ms = t ? Date.parse(t) : NaN;
     if (Number.isFinite(ms)) return ms;

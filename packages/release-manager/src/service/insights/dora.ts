@@ -1,8 +1,4 @@
-import {
-  DoraIncident,
-  DoraResponse,
-  DoraWeek,
-} from '../../http/types';
+import { DoraIncident, DoraResponse, DoraWeek } from '../../http/types';
 import {
   changeFailureRateBand,
   deploymentFrequencyBand,
@@ -171,7 +167,10 @@ export function computeDora(input: DoraInput): DoraResponse {
       if (x.openedMs < from || x.openedMs > now) continue;
       const healthy = nextHealthy(x.service, x.openedMs, -Infinity);
       const resolved = x.resolvedAt ? Date.parse(x.resolvedAt) : NaN;
-      const ends = [healthy?.at, Number.isFinite(resolved) ? resolved : undefined]
+      const ends = [
+        healthy?.at,
+        Number.isFinite(resolved) ? resolved : undefined,
+      ]
         .filter((v): v is number => v !== undefined)
         .filter(v => v >= x.openedMs);
       restores.push({
@@ -275,7 +274,7 @@ export function weekStarts(from: number, now: number): number[] {
     d.getUTCMonth(),
     d.getUTCDate() + daysToMonday,
   );
-  while (t <= now) {
+  while (t < now) {
     out.push(t);
     t += 7 * DAY_MS;
   }

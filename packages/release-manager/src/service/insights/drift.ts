@@ -60,9 +60,12 @@ export async function computeDrift(input: DriftInput): Promise<DriftService[]> {
         pending: await pendingChanges(service, input),
       };
       if (d.pending.length) {
-        const oldest = Math.min(...d.pending.map(p => Date.parse(p.releasedAt)));
+        const oldest = Math.min(
+          ...d.pending.map(p => Date.parse(p.releasedAt)),
+        );
         d.waitingSince = new Date(oldest).toISOString();
-        d.waitingHours = Math.round(((input.now - oldest) / 3_600_000) * 100) / 100;
+        d.waitingHours =
+          Math.round(((input.now - oldest) / 3_600_000) * 100) / 100;
       }
       return d;
     }),
@@ -106,7 +109,5 @@ async function pendingChanges(
       if (app?.authorName) change.authorName = app.authorName;
       return change;
     }),
-  ).then(list =>
-    list.sort((a, b) => (a.releasedAt < b.releasedAt ? 1 : -1)),
-  );
+  ).then(list => list.sort((a, b) => (a.releasedAt < b.releasedAt ? 1 : -1)));
 }

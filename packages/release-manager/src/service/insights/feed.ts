@@ -1,5 +1,8 @@
 import { InsightsEvent, InsightsEventKind } from '../../http/types';
-import { EVENT_TYPE_BY_INTENT, releaseEventMessage } from '../releases/messages';
+import {
+  EVENT_TYPE_BY_INTENT,
+  releaseEventMessage,
+} from '../releases/messages';
 import { firstAtOrAfter, ReleaseRecord } from './ReleaseHistory';
 import { RolloutReport } from './rolloutLog';
 
@@ -54,17 +57,16 @@ export function buildFeed(input: FeedInput): InsightsEvent[] {
       artifactId: r.artifactId,
       message:
         kind === 'rollout-failed'
-          ? `${r.service} ${r.artifactId ?? ''} rollout failed in ${r.environment}${
-              r.reason ? `: ${r.reason}` : ''
-            }`.replace(/ {2}/g, ' ')
-          : `${r.service} ${r.artifactId ?? ''} rollout recovered in ${r.environment}`.replace(
-              / {2}/g,
-              ' ',
-            ),
+          ? `${r.service} ${r.artifactId ?? ''} rollout failed in ${
+              r.environment
+            }${r.reason ? `: ${r.reason}` : ''}`.replace(/ {2}/g, ' ')
+          : `${r.service} ${r.artifactId ?? ''} rollout recovered in ${
+              r.environment
+            }`.replace(/ {2}/g, ' '),
       at: new Date(r.at).toISOString(),
     });
   }
-  return out.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return out.sort((a, b) => b.at.localeCompare(a.at));
 }
 
 /** A release commit as a feed line. */
@@ -76,13 +78,10 @@ export function releaseEvent(r: ReleaseRecord): InsightsEvent {
     artifactId: r.artifactId,
     commit: r.commit,
     actorName: r.releasedByName,
-    message: releaseEventMessage(
-      r.intent,
-      r.service,
-      r.environment,
-      r,
-      { name: r.releasedByName ?? 'unknown', email: r.releasedByEmail ?? '' },
-    ),
+    message: releaseEventMessage(r.intent, r.service, r.environment, r, {
+      name: r.releasedByName ?? 'unknown',
+      email: r.releasedByEmail ?? '',
+    }),
     at: new Date(r.at).toISOString(),
   };
   if (r.fromEnvironment) e.fromEnvironment = r.fromEnvironment;

@@ -35,7 +35,14 @@ export async function readRolloutReports(
 ): Promise<RolloutReport[]> {
   if (!q.services.length) return [];
   let query = knex('rm_rollout_events')
-    .select('service', 'environment', 'artifact_id', 'kind', 'payload', 'created_at')
+    .select(
+      'service',
+      'environment',
+      'artifact_id',
+      'kind',
+      'payload',
+      'created_at',
+    )
     .whereIn('service', q.services)
     .andWhere('created_at', '>=', q.since)
     .orderBy('id', 'asc');
