@@ -1,5 +1,18 @@
 import {
   ApplyAutoReleasePolicyRequest,
+  AddFreezeWindowRequest,
+  DeleteFreezeWindowRequest,
+  DeleteFreezeWindowResponse,
+  FreezeWindowState,
+  GatesResponse,
+  IntentType,
+  ListFreezeWindowsResponse,
+  SafeReleaseRequest,
+  SafeReleaseResponse,
+  ServiceSignals,
+  ServiceSignalsRequest,
+  SetIncidentFreezePolicyRequest,
+  SetIncidentFreezePolicyResponse,
   DoraRequest,
   DoraResponse,
   DriftResponse,
@@ -211,6 +224,76 @@ export class ReleaseManagerClient {
   /** `DELETE /policies`: remove policies by id. */
   deletePolicies(request: DeletePolicyRequest): Promise<DeletePolicyResponse> {
     return this.request('DELETE', '/policies', request);
+  }
+
+  /**
+   * `POST /releases` (Slipway extension): a release with any intent that may break
+   * glass (`breakGlass: { reason }`: release into a frozen environment) or override
+   * failing promotion gates (`overrideGates: { reason }`). A refusal by a freeze or a
+   * gate is a {@link ReleaseManagerResponseError} with status 409 naming the window or
+   * the gates.
+   */
+  safeRelease(request: SafeReleaseRequest): Promise<SafeReleaseResponse> {
+    return this.request('POST', '/releases', request);
+  }
+
+  /**
+   * `GET /gates` (Slipway extension): every promotion gate's result and the freeze
+   * state of a prospective release into `environment`, without releasing. `intent`
+   * defaults to Promote.
+   */
+  evaluateGates(q: {
+    service: string;
+    environment: string;
+    intent?: IntentType;
+    artifactId?: string;
+    branch?: string;
+  }): Promise<GatesResponse> {
+    return this.request('GET', `/gates?${query(q)}`);
+  }
+
+  /** `GET /freezes?service=&environment=` (Slipway extension): global and the service's freeze windows, with when they apply. */
+  listFreezes(
+    service: string,
+    environment?: string,
+  ): Promise<ListFreezeWindowsResponse> {
+    return this.request('GET', `/freezes?${query({ service, environment })}`);
+  }
+
+  /** `POST /freezes` (Slipway extension): add a freeze window to a service; 400 names a bad field (RRULE, zone, times). */
+  addFreeze(request: AddFreezeWindowRequest): Promise<FreezeWindowState> {
+    return this.request('POST', '/freezes', request);
+  }
+
+  /** `DELETE /freezes` (Slipway extension): remove a service's freeze window. */
+  removeFreeze(
+    request: DeleteFreezeWindowRequest,
+  ): Promise<DeleteFreezeWindowResponse> {
+    return this.request('DELETE', '/freezes', request);
+  }
+
+  /** `PUT /freezes/incident-policy` (Slipway extension): turn a service's incident freeze on or off. */
+  setIncidentFreezePolicy(
+    request: SetIncidentFreezePolicyRequest,
+  ): Promise<SetIncidentFreezePolicyResponse> {
+    return this.request('PUT', '/freezes/incident-policy', request);
+  }
+
+  /** `PUT /webhook/signals/{service}` (Slipway extension): push a service's health light and open incidents. */
+  pushSignals(
+    service: string,
+    signals: ServiceSignalsRequest,
+  ): Promise<ServiceSignals> {
+    return this.request(
+      'PUT',
+      `/webhook/signals/${encodeURIComponent(service)}`,
+      signals,
+    );
+  }
+
+  /** `GET /signals/{service}` (Slipway extension): the newest signals pushed for a service (404 when none). */
+  signals(service: string): Promise<ServiceSignals> {
+    return this.request('GET', `/signals/${encodeURIComponent(service)}`);
   }
 
   /**

@@ -170,6 +170,58 @@ describe('request and response bodies match the OpenAPI document', () => {
       reportingController: 'kustomize-controller',
     });
 
+    // Safe delivery: signals, the incident freeze, freeze windows, the gates of a
+    // prospective release, a release refused by a freeze (409), then breaking glass.
+    await client.pushSignals('ledger', {
+      health: { light: 'green', reason: 'every signal green' },
+      environments: { prod: { light: 'green' } },
+      incidents: [{ id: 'pd:Q1', title: 'Slow exports', urgency: 'low' }],
+      observedAt: new Date().toISOString(),
+      source: 'contract-test',
+    });
+    await client.signals('ledger');
+    await client.setIncidentFreezePolicy({
+      service: 'ledger',
+      enabled: true,
+      ...jane,
+    });
+    const freeze = await client.addFreeze({
+      service: 'ledger',
+      environment: 'prod',
+      reason: 'Contract test',
+      from: new Date(Date.now() - 60_000).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+      ...jane,
+    });
+    await client.addFreeze({
+      service: 'ledger',
+      environment: 'prod',
+      reason: 'Weekends',
+      rrule: 'FREQ=WEEKLY;BYDAY=FR;BYHOUR=16',
+      timeZone: 'Europe/Copenhagen',
+      durationMinutes: 3840,
+      ...jane,
+    });
+    await client.listFreezes('ledger');
+    await client.evaluateGates({
+      service: 'ledger',
+      environment: 'prod',
+      intent: 'Promote',
+    });
+    const frozen = {
+      service: 'ledger',
+      environment: 'prod',
+      artifactId: a2.id,
+      ...jane,
+      intent: { type: 'ReleaseArtifact' as const },
+    };
+    await client.safeRelease(frozen).catch(ignore);
+    await client.safeRelease({
+      ...frozen,
+      breakGlass: { reason: 'Hotfix during the contract test' },
+    });
+    await client.removeFreeze({ service: 'ledger', id: freeze.id, ...jane });
+
     // Reads.
     await client.status('ledger');
     await client.rolloutState('ledger');
@@ -233,6 +285,7 @@ describe('request and response bodies match the OpenAPI document', () => {
     expect(log.some(e => e.status === 400)).toBe(true);
     expect(log.some(e => e.status === 401)).toBe(true);
     expect(log.some(e => e.status === 404)).toBe(true);
+    expect(log.some(e => e.status === 409)).toBe(true);
   });
 
   it('every request body matches its operation schema', () => {
