@@ -85,8 +85,14 @@ export interface ReleaseManagerConfig {
     pushRetries: number;
     /** Seconds between fetches when idle, to see other writers' commits. Default 10; 0 disables. */
     pollIntervalSeconds: number;
-    /** SSH private key file for ssh URLs. */
+    /** SSH private key file (a deploy key) for ssh URLs. */
     sshKeyPath?: string;
+    /**
+     * known_hosts file with the SSH server's host key. Host keys are always checked
+     * strictly (never accepted on first use); without this file ssh's own known_hosts
+     * files must know the host.
+     */
+    knownHostsPath?: string;
     /** HTTPS user name (e.g. `x-access-token` for a GitHub token). */
     username?: string;
     /** HTTPS password or token. */
@@ -159,6 +165,7 @@ const fileSchema = z
         pushRetries: z.coerce.number().int().min(0).max(50).optional(),
         pollIntervalSeconds: z.coerce.number().min(0).optional(),
         sshKeyPath: z.string().optional(),
+        knownHostsPath: z.string().optional(),
         username: z.string().optional(),
         password: z.string().optional(),
       })
@@ -300,6 +307,7 @@ export function loadConfig(
       url: e('RELEASE_MANAGER_CONFIG_REPO_URL'),
       branch: e('RELEASE_MANAGER_CONFIG_REPO_BRANCH'),
       sshKeyPath: e('RELEASE_MANAGER_CONFIG_REPO_SSH_KEY'),
+      knownHostsPath: e('RELEASE_MANAGER_CONFIG_REPO_KNOWN_HOSTS'),
       username: e('RELEASE_MANAGER_CONFIG_REPO_USERNAME'),
       password: e('RELEASE_MANAGER_CONFIG_REPO_PASSWORD'),
     },
@@ -416,6 +424,7 @@ export function resolveConfig(
       pushRetries: Number(input.configRepo?.pushRetries ?? 5),
       pollIntervalSeconds: Number(input.configRepo?.pollIntervalSeconds ?? 10),
       sshKeyPath: input.configRepo?.sshKeyPath,
+      knownHostsPath: input.configRepo?.knownHostsPath,
       username: input.configRepo?.username,
       password: input.configRepo?.password,
     },

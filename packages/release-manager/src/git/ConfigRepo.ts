@@ -29,8 +29,13 @@ export interface ConfigRepoOptions {
   committerEmail: string;
   /** Attempts after a push another writer beat. */
   pushRetries: number;
+  /** SSH deploy key file, for ssh URLs. */
   sshKeyPath?: string;
+  /** known_hosts file pinning the SSH server's host key; host keys are always checked strictly. */
+  knownHostsPath?: string;
+  /** HTTPS basic-auth user. */
   username?: string;
+  /** HTTPS basic-auth password or token. */
   password?: string;
   /** Serializes writers across processes (a database lock); runs `fn` holding it. */
   lock?: <T>(fn: () => Promise<T>) => Promise<T>;

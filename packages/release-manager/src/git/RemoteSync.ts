@@ -2,20 +2,16 @@ import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ServiceUnavailableError } from '@backstage/errors';
+import { remoteGitEnv, RemoteCredentials } from './credentials';
 import { firstLine, redact, runGit } from './exec';
+import { credentialFailureMessage } from './remoteErrors';
 
 /** Where the config repo lives and how to reach it. */
-export interface RemoteOptions {
+export interface RemoteOptions extends RemoteCredentials {
   /** Remote URL (https, ssh, `user@host:path`) or a local path. */
   url: string;
   /** Branch the release manager writes. */
   branch: string;
-  /** SSH private key file, for ssh URLs. */
-  sshKeyPath?: string;
-  /** HTTPS basic-auth user (e.g. `x-access-token` for a GitHub token). */
-  username?: string;
-  /** HTTPS basic-auth password or token. */
-  password?: string;
 }
 
 /** Push outcome: `stale` when the remote branch is no longer at the commit the push built on. */
@@ -32,11 +28,13 @@ export function isLocalPath(url: string): boolean {
 
 /**
  * The remote side of the config repo: clone, fetch and push with credentials
- * (an SSH key through `GIT_SSH_COMMAND`, or HTTPS basic auth through a one-off
- * `http.extraHeader`, never written to disk), and the classification of push failures.
+ * (a deploy key and a pinned known_hosts through `GIT_SSH_COMMAND`, or HTTPS basic
+ * auth as a header through `GIT_CONFIG_*` variables: never on disk, never on a
+ * command line; see {@link remoteGitEnv}), and the classification of push failures.
  *
  * Errors: every method throws `ServiceUnavailableError` (HTTP 503) when the remote
- * cannot be reached or refuses, with credentials removed from the message.
+ * cannot be reached or refuses, naming the remote URL with credentials removed and
+ * never the secret; a refused credential or an untrusted host key says so.
  */
 export class RemoteSync {
   constructor(
@@ -49,28 +47,21 @@ export class RemoteSync {
     return redact(this.options.url);
   }
 
-  /** The environment for git processes that talk to the remote. */
-  private env(): NodeJS.ProcessEnv | undefined {
-    if (!this.options.sshKeyPath) return undefined;
-    return {
-      ...process.env,
-      GIT_SSH_COMMAND: `ssh -i ${this.options.sshKeyPath} -o StrictHostKeyChecking=accept-new -o IdentitiesOnly=yes`,
-    };
+  /** The environment for git processes that talk to the remote (credentials, no prompts). */
+  private env(): NodeJS.ProcessEnv {
+    return remoteGitEnv(this.options);
   }
 
-  /** `-c http.extraHeader=…` for HTTPS basic auth, or nothing. */
-  private authArgs(): string[] {
-    const { username, password } = this.options;
-    if (!username || !password) return [];
-    const basic = Buffer.from(`${username}:${password}`).toString('base64');
-    return ['-c', `http.extraHeader=Authorization: Basic ${basic}`];
+  /** A 503 for a failed remote command: about the credentials when git says so, else `fallback`. */
+  private failure(error: unknown, fallback: string): ServiceUnavailableError {
+    return new ServiceUnavailableError(
+      credentialFailureMessage(this.displayUrl, error) ??
+        `config repo ${this.displayUrl} ${fallback}: ${firstLine(error)}`,
+    );
   }
 
   private git(args: string[]) {
-    return runGit([...this.authArgs(), ...args], {
-      cwd: this.gitDir,
-      env: this.env(),
-    });
+    return runGit(args, { cwd: this.gitDir, env: this.env() });
   }
 
   /**
@@ -122,21 +113,11 @@ export class RemoteSync {
   async clone(): Promise<void> {
     await fs.mkdir(path.dirname(this.gitDir), { recursive: true });
     try {
-      await runGit(
-        [
-          ...this.authArgs(),
-          'clone',
-          '-q',
-          '--bare',
-          this.options.url,
-          this.gitDir,
-        ],
-        { env: this.env() },
-      );
+      await runGit(['clone', '-q', '--bare', this.options.url, this.gitDir], {
+        env: this.env(),
+      });
     } catch (error) {
-      throw new ServiceUnavailableError(
-        `config repo ${this.displayUrl} cannot be cloned: ${firstLine(error)}`,
-      );
+      throw this.failure(error, 'cannot be cloned');
     }
   }
 
@@ -176,9 +157,7 @@ export class RemoteSync {
           `config repo ${this.displayUrl} has no branch ${branch}`,
         );
       }
-      throw new ServiceUnavailableError(
-        `config repo ${this.displayUrl} is unreachable: ${firstLine(error)}`,
-      );
+      throw this.failure(error, 'is unreachable');
     }
   }
 
@@ -209,14 +188,9 @@ export class RemoteSync {
       if (NON_FAST_FORWARD.test(msg)) return 'stale';
       const refused =
         /\[remote rejected\]|\[rejected\]|declined|denied|protected/i.test(msg);
-      throw new ServiceUnavailableError(
-        refused
-          ? `config repo ${this.displayUrl} refused the push: ${firstLine(
-              error,
-            )}`
-          : `config repo ${
-              this.displayUrl
-            } is unreachable or refused the push: ${firstLine(error)}`,
+      throw this.failure(
+        error,
+        refused ? 'refused the push' : 'is unreachable or refused the push',
       );
     }
   }

@@ -164,7 +164,7 @@ export class WriteQueue {
             continue;
           }
           const e = new ServiceUnavailableError(
-            `config repo kept moving: gave up after ${attempt} push retries; try again`,
+            `config repo ${remote.displayUrl} kept moving: gave up after ${attempt} push retries; try again`,
           );
           for (const w of batch) w.reject(failures.get(w) ?? e);
           return;

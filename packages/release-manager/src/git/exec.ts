@@ -65,9 +65,19 @@ export function parseTrailers(message: string): Record<string, string> {
   return out;
 }
 
-/** Removes credentials from URLs in a message (`https://user:pw@host` → `https://***@host`). */
+/**
+ * Removes credentials from URLs in a message: `https://user:pw@host` and
+ * `https://token@host` → `https://***@host`. The user name of an ssh URL
+ * (`ssh://git@host/...`) is kept, as it is no secret; a password in one is not.
+ */
 export function redact(s: string): string {
-  return s.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+  return s.replace(
+    /([a-z][a-z0-9+.-]*:\/\/)([^/@\s]+)@/gi,
+    (match, scheme: string, userinfo: string) =>
+      /^(ssh|git\+ssh|ssh\+git):\/\/$/i.test(scheme) && !userinfo.includes(':')
+        ? match
+        : `${scheme}***@`,
+  );
 }
 
 /** The most telling line of a git error (`fatal:`, `error:`, `rejected` ...), redacted. */

@@ -1,0 +1,169 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+
+/** A smart-HTTP git server on the loopback: `git http-backend` behind basic auth. */
+export interface GitHttpServer {
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  /** The URL of a repository under the served root, e.g. `url('config.git')`. */
+  url(repo: string): string;
+  /** Changes the one accepted user and password (a rotated or revoked token). */
+  setCredentials(username: string, password: string): void;
+  /**
+   * Runs once before the next authenticated push's ref advertisement
+   * (`GET .../info/refs?service=git-receive-pack`), then is cleared: lets a test
+   * have a second writer push in between a client's fetch and its push.
+   */
+  beforeNextPush?: () => Promise<void>;
+  /** `METHOD path?query -> status` of every request, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `git http-backend` (git's own CGI program for the smart HTTP protocol)
+ * behind a Node HTTP server on 127.0.0.1 and a free port. Requests without the
+ * right `Authorization: Basic` header get a 401 with `WWW-Authenticate`, as a git
+ * host answers a wrong or revoked token. Pushes are allowed (`REMOTE_USER` is set).
+ *
+ * @param options.root - folder holding the bare repositories served
+ */
+export async function startGitHttpServer(options: {
+  root: string;
+  username: string;
+  password: string;
+}): Promise<GitHttpServer> {
+  let expected = basic(options.username, options.password);
+  let user = options.username;
+  const hooks: { beforeNextPush?: () => Promise<void> } = {};
+  const requests: string[] = [];
+
+  const handle = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const line = `${req.method} ${url.pathname}${url.search}`;
+    res.on('finish', () => requests.push(`${line} -> ${res.statusCode}`));
+    if (req.headers.authorization !== expected) {
+      req.resume();
+      res.writeHead(401, {
+        'WWW-Authenticate': 'Basic realm="config repo"',
+        'Content-Type': 'text/plain',
+      });
+      res.end('HTTP Basic: Access denied\n');
+      return;
+    }
+    if (
+      req.method === 'GET' &&
+      url.pathname.endsWith('/info/refs') &&
+      url.searchParams.get('service') === 'git-receive-pack' &&
+      hooks.beforeNextPush
+    ) {
+      const hook = hooks.beforeNextPush;
+      hooks.beforeNextPush = undefined;
+      await hook();
+    }
+    const cgi = spawn('git', ['http-backend'], {
+      env: {
+        ...process.env,
+        GIT_PROJECT_ROOT: options.root,
+        GIT_HTTP_EXPORT_ALL: '1',
+        REMOTE_USER: user,
+        REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
+        REQUEST_METHOD: req.method ?? 'GET',
+        PATH_INFO: decodeURIComponent(url.pathname),
+        QUERY_STRING: url.search.replace(/^\?/, ''),
+        CONTENT_TYPE: req.headers['content-type'] ?? '',
+        ...(req.headers['content-length']
+          ? { CONTENT_LENGTH: req.headers['content-length'] }
+          : {}),
+        ...(req.headers['content-encoding']
+          ? { HTTP_CONTENT_ENCODING: req.headers['content-encoding'] }
+          : {}),
+        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    req.pipe(cgi.stdin);
+    cgi.stdin.on('error', () => undefined);
+    const stderr: Buffer[] = [];
+    cgi.stderr.on('data', d => stderr.push(d));
+    // CGI output: headers (`Status: 200 OK`, `Content-Type: ...`), a blank line, the body.
+    let head = Buffer.alloc(0);
+    let headersDone = false;
+    cgi.stdout.on('data', (chunk: Buffer) => {
+      if (headersDone) {
+        res.write(chunk);
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const text = head.toString('latin1');
+      const m = /\r?\n\r?\n/.exec(text);
+      if (!m) return;
+      headersDone = true;
+      let status = 200;
+      const headers: Record<string, string> = {};
+      for (const h of text.slice(0, m.index).split(/\r?\n/)) {
+        const i = h.indexOf(':');
+        const name = h.slice(0, i).trim();
+        const value = h.slice(i + 1).trim();
+        if (/^status$/i.test(name)) status = parseInt(value, 10);
+        else headers[name] = value;
+      }
+      res.writeHead(status, headers);
+      res.write(head.subarray(m.index + m[0].length));
+    });
+    cgi.on('close', code => {
+      if (!headersDone) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(
+          `git http-backend failed (${code}): ${Buffer.concat(
+            stderr,
+          ).toString()}`,
+        );
+        return;
+      }
+      res.end();
+    });
+  };
+
+  const httpServer = http.createServer((req, res) => {
+    handle(req, res).catch(error => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>(resolve =>
+    httpServer.listen(0, '127.0.0.1', () => resolve()),
+  );
+  const { port } = httpServer.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const server: GitHttpServer = {
+    baseUrl,
+    url: repo => `${baseUrl}/${repo}`,
+    setCredentials(username, password) {
+      expected = basic(username, password);
+      user = username;
+    },
+    get beforeNextPush() {
+      return hooks.beforeNextPush;
+    },
+    set beforeNextPush(hook) {
+      hooks.beforeNextPush = hook;
+    },
+    requests,
+    close: () =>
+      new Promise<void>(resolve => {
+        httpServer.closeAllConnections();
+        httpServer.close(() => resolve());
+      }),
+  };
+  return server;
+}
+
+function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
