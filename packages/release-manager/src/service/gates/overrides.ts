@@ -81,3 +81,18 @@ export async function recordOverrides(
     });
   }
 }
+
+/** The override reasons of a release commit, read back from its trailers (for the history). */
+export function overrideReasonsFromTrailers(t: Record<string, string>): {
+  breakGlassReason?: string;
+  gateOverrideReason?: string;
+} {
+  return {
+    ...(t[BREAK_GLASS_TRAILER]
+      ? { breakGlassReason: t[BREAK_GLASS_TRAILER] }
+      : {}),
+    ...(t[GATE_OVERRIDE_TRAILER]
+      ? { gateOverrideReason: t[GATE_OVERRIDE_TRAILER] }
+      : {}),
+  };
+}
