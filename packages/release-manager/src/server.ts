@@ -19,6 +19,9 @@ import { Metrics } from './metrics';
 import { ReleaseManager } from './service/ReleaseManager';
 import { createRouter, errorHandler, notFoundHandler } from './http/router';
 
+/** How often the automatic rollback sweep runs (not-ready timers), in milliseconds. */
+const AUTO_ROLLBACK_SWEEP_MS = 30_000;
+
 /**
  * Options of {@link startReleaseManager}.
  * @public
@@ -129,6 +132,21 @@ export async function serve(
   await prune();
   const pruneTimer = setInterval(prune, 3_600_000);
   pruneTimer.unref();
+  // Automatic rollback: releases not ready within their policy's minutes, and failed
+  // rollouts whose report found no rollback (one pass now, after a restart, then periodically).
+  if (logger) manager.autoRollback.useLogger(logger);
+  let sweeping: Promise<unknown> | undefined;
+  const sweep = () => {
+    sweeping ??= manager.autoRollback
+      .sweep()
+      .catch(e => logger?.error(`auto-rollback sweep failed: ${e.message}`))
+      .finally(() => {
+        sweeping = undefined;
+      });
+  };
+  sweep();
+  const sweepTimer = setInterval(sweep, AUTO_ROLLBACK_SWEEP_MS);
+  sweepTimer.unref();
   logger?.info(
     `release manager listening on ${url} (config repo ${config.configRepo.url}, data ${config.dataDir})`,
   );
@@ -142,6 +160,8 @@ export async function serve(
       stopped ??= (async () => {
         if (poll) clearInterval(poll);
         clearInterval(pruneTimer);
+        clearInterval(sweepTimer);
+        await sweeping;
         await new Promise<void>(resolve => {
           server.close(() => resolve());
           server.closeAllConnections?.();

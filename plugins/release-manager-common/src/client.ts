@@ -17,6 +17,12 @@ import {
   DoraResponse,
   DriftResponse,
   InsightsEventsResponse,
+  ApplyAutoRollbackPolicyRequest,
+  ApplyAutoRollbackPolicyResponse,
+  DeleteAutoRollbackPolicyRequest,
+  ListAutoRollbacksResponse,
+  ResumeAutoReleaseRequest,
+  ResumeAutoReleaseResponse,
   ApplyBranchRestrictionPolicyRequest,
   ApplyBranchRestrictionPolicyResponse,
   ApplyPolicyResponse,
@@ -294,6 +300,42 @@ export class ReleaseManagerClient {
   /** `GET /signals/{service}` (Slipway extension): the newest signals pushed for a service (404 when none). */
   signals(service: string): Promise<ServiceSignals> {
     return this.request('GET', `/signals/${encodeURIComponent(service)}`);
+  }
+
+  /**
+   * `PATCH /policies/auto-rollback` (Slipway extension): set or replace the automatic
+   * rollback policy of a service in an environment. 400 names the field when no
+   * trigger is set or a number is out of range.
+   */
+  applyAutoRollbackPolicy(
+    request: ApplyAutoRollbackPolicyRequest,
+  ): Promise<ApplyAutoRollbackPolicyResponse> {
+    return this.request('PATCH', '/policies/auto-rollback', request);
+  }
+
+  /** `DELETE /policies/auto-rollback` (Slipway extension): remove the environment's automatic rollback policy (404 when none). */
+  deleteAutoRollbackPolicy(
+    request: DeleteAutoRollbackPolicyRequest,
+  ): Promise<DeletePolicyResponse> {
+    return this.request('DELETE', '/policies/auto-rollback', request);
+  }
+
+  /** `POST /auto-release/resume` (Slipway extension): lift the pause of auto-release set by an automatic rollback. */
+  resumeAutoRelease(
+    request: ResumeAutoReleaseRequest,
+  ): Promise<ResumeAutoReleaseResponse> {
+    return this.request('POST', '/auto-release/resume', request);
+  }
+
+  /** `GET /auto-rollbacks?service=&environment=` (Slipway extension): the service's automatic rollbacks, newest first. */
+  listAutoRollbacks(
+    service: string,
+    environment?: string,
+  ): Promise<ListAutoRollbacksResponse> {
+    return this.request(
+      'GET',
+      `/auto-rollbacks?${query({ service, environment })}`,
+    );
   }
 
   /**

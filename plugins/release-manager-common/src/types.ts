@@ -245,6 +245,8 @@ export interface EnvironmentStatus {
   releaseCommit?: string;
   /** Slipway extension: rollout state. */
   rollout?: RolloutStatus;
+  /** Slipway extension: set while auto-release into this environment is paused (after an automatic rollback). */
+  autoReleasePaused?: AutoReleasePause;
 }
 
 /**
@@ -407,6 +409,8 @@ export interface ListPoliciesResponse {
   service: string;
   autoReleases: AutoReleasePolicy[];
   branchRestrictions: BranchRestrictionPolicy[];
+  /** Slipway extension: automatic rollback policies; sent only when the service has any. */
+  autoRollbacks?: AutoRollbackPolicy[];
 }
 
 /** `PATCH /policies/auto-release` body. @public */
@@ -659,6 +663,9 @@ export type ReleaseManagerEventType =
   | 'policy'
   | 'artifact'
   | 'rollout'
+  | 'auto-rollback'
+  | 'auto-release-paused'
+  | 'auto-release-resumed'
   | 'freeze'
   | 'break-glass'
   | 'gate-override'
@@ -707,6 +714,118 @@ export interface HealthResponse {
   status: 'ok';
   /** Config repo HEAD commit. */
   head?: string;
+}
+
+/* ------------------------------------------------------------------ */
+/* Automatic rollback and pausing auto-release (Slipway extension)     */
+/* ------------------------------------------------------------------ */
+
+/**
+ * An automatic rollback policy of a service in one environment, kept with the
+ * service's other policies in the config repo (`policies/<service>.json`,
+ * `autoRollbacks`). When one of its triggers fires for the release running in the
+ * environment, the release manager rolls back to the previous release (a Rollback
+ * commit by "Slipway auto-rollback") and pauses auto-release into the environment.
+ * At least one trigger is set.
+ * @public
+ */
+export interface AutoRollbackPolicy {
+  /** `auto-rollback-<environment>` (one policy per environment). */
+  id: string;
+  environment: string;
+  /** Roll back when the rollout fails: pods crash-loop or fail (daemon pod or job errors, a Flux error). */
+  onRolloutFailure: boolean;
+  /** Roll back when the release is not ready (all replicas available) this many minutes after it was released; 1–1440. */
+  notReadyWithinMinutes?: number;
+  /** Roll back when the service's health light turns red within this many minutes after the release; 1–1440. */
+  healthRedWithinMinutes?: number;
+}
+
+/** `PATCH /policies/auto-rollback` body: sets (or replaces) the environment's policy. @public */
+export interface ApplyAutoRollbackPolicyRequest {
+  service: string;
+  environment: string;
+  /** Default false. */
+  onRolloutFailure?: boolean;
+  notReadyWithinMinutes?: number;
+  healthRedWithinMinutes?: number;
+  committerName: string;
+  committerEmail: string;
+}
+
+/** `PATCH /policies/auto-rollback` response (HTTP 201): the policy, with its service. @public */
+export interface ApplyAutoRollbackPolicyResponse extends AutoRollbackPolicy {
+  service: string;
+}
+
+/** `DELETE /policies/auto-rollback` body: removes the environment's policy. @public */
+export interface DeleteAutoRollbackPolicyRequest {
+  service: string;
+  environment: string;
+  committerName: string;
+  committerEmail: string;
+}
+
+/**
+ * Auto-release into an environment is paused: set by an automatic rollback, lifted by
+ * the next release a person makes (any intent but AutoRelease) or by
+ * `POST /auto-release/resume`.
+ * @public
+ */
+export interface AutoReleasePause {
+  /** RFC 3339 time the pause began (the automatic rollback). */
+  since: string;
+  /** Why, e.g. `rolled back automatically: the rollout of main-... failed (CrashLoopBackOff)`. */
+  reason: string;
+  /** The release that failed and was rolled back. */
+  failedArtifactId: string;
+}
+
+/** `POST /auto-release/resume` body. @public */
+export interface ResumeAutoReleaseRequest {
+  service: string;
+  environment: string;
+  committerName: string;
+  committerEmail: string;
+}
+
+/** `POST /auto-release/resume` response. @public */
+export interface ResumeAutoReleaseResponse {
+  service: string;
+  environment: string;
+  /** False when auto-release was not paused (nothing changed). */
+  resumed: boolean;
+}
+
+/** What fired an automatic rollback. @public */
+export type AutoRollbackTrigger = 'rollout-failed' | 'not-ready' | 'health-red';
+
+/**
+ * One automatic rollback (at most one per service, environment and failed artifact).
+ * @public
+ */
+export interface AutoRollbackRecord {
+  service: string;
+  environment: string;
+  failedArtifactId: string;
+  trigger: AutoRollbackTrigger;
+  reason: string;
+  /** `rolled-back`, `failed` (could not roll back: `message` says why) or `pending` (under way). */
+  state: 'pending' | 'rolled-back' | 'failed';
+  /** The artifact rolled back to. */
+  rolledBackTo?: string;
+  /** The Rollback commit in the config repo. */
+  commit?: string;
+  /** Why the rollback failed. */
+  message?: string;
+  /** RFC 3339. */
+  createdAt: string;
+}
+
+/** `GET /auto-rollbacks?service=&environment=` response: newest first. @public */
+export interface ListAutoRollbacksResponse {
+  service: string;
+  autoRollbacks: AutoRollbackRecord[];
 }
 
 /* Safe delivery (freeze windows, promotion gates, signals, break glass): ./safeDeliveryTypes */

@@ -170,6 +170,36 @@ describe('request and response bodies match the OpenAPI document', () => {
       reportingController: 'kustomize-controller',
     });
 
+    // Automatic rollback: the branch release in dev crash-loops, is rolled back to
+    // the auto-released a2 and pauses auto-release (status shows it), then resumed.
+    await client.applyAutoRollbackPolicy({
+      service: 'ledger',
+      environment: 'dev',
+      onRolloutFailure: true,
+      notReadyWithinMinutes: 30,
+      ...jane,
+    });
+    await client.listPolicies('ledger');
+    await client.daemonPodError({
+      podName: 'ledger-5d8c-q1',
+      namespace: 'payments',
+      errors: [{ name: 'ledger', type: 'CrashLoopBackOff', logs: ['boom'] }],
+      environment: 'dev',
+      artifactId: feature.id,
+    });
+    await client.status('ledger'); // with autoReleasePaused in dev
+    await client.listAutoRollbacks('ledger', 'dev');
+    await client.resumeAutoRelease({
+      service: 'ledger',
+      environment: 'dev',
+      ...jane,
+    });
+    await client.deleteAutoRollbackPolicy({
+      service: 'ledger',
+      environment: 'dev',
+      ...jane,
+    });
+
     // Safe delivery: signals, the incident freeze, freeze windows, the gates of a
     // prospective release, a release refused by a freeze (409), then breaking glass.
     await client.pushSignals('ledger', {
@@ -286,6 +316,17 @@ describe('request and response bodies match the OpenAPI document', () => {
     expect(log.some(e => e.status === 401)).toBe(true);
     expect(log.some(e => e.status === 404)).toBe(true);
     expect(log.some(e => e.status === 409)).toBe(true);
+  });
+
+  it('the status shows auto-release paused after the automatic rollback', () => {
+    expect(
+      log.some(
+        e =>
+          e.path === '/status' &&
+          e.status === 200 &&
+          (e.responseBody as any).dev?.autoReleasePaused?.failedArtifactId,
+      ),
+    ).toBe(true);
   });
 
   it('every request body matches its operation schema', () => {

@@ -7,8 +7,9 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { ReleaseManager } from '../service/ReleaseManager';
-import { registerSafeDeliveryRoutes } from './routes/safeDelivery';
+import { registerAutoRollbackRoutes } from './routes/autoRollback';
 import { registerInsightsRoutes } from './routes/insights';
+import { registerSafeDeliveryRoutes } from './routes/safeDelivery';
 import {
   artifactIdSchema,
   artifactUploadSchema,
@@ -295,6 +296,9 @@ export async function createRouter(
       }),
     );
   });
+
+  // Automatic rollback and pausing auto-release (Slipway)
+  registerAutoRollbackRoutes(router, { manager, auth: hamctl, json });
 
   // Describe
   router.get(

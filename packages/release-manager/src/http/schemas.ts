@@ -18,7 +18,8 @@ export const dns = (what: string) =>
     message: `${what} must be ${DNS1123_LABEL_RULE}`,
   });
 
-const person = {
+/** The committer fields of write requests (`committerName`, `committerEmail`). */
+export const person = {
   committerName: z
     .string({ error: 'committerName is required' })
     .trim()

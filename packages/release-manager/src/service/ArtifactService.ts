@@ -10,6 +10,7 @@ import { latestArtifactOfBranch } from './artifactLookup';
 import { EventFeed } from './EventFeed';
 import { PolicyService } from './PolicyService';
 import { ReleaseService } from './releases/ReleaseService';
+import type { AutoReleasePauses } from './autoRollback/AutoReleasePauses';
 
 /**
  * Artifacts: what CI builds (Lunar's artifact spec plus manifests per environment),
@@ -24,6 +25,8 @@ export class ArtifactService {
     private readonly releases: ReleaseService,
     private readonly events: EventFeed,
     private readonly environments: () => string[],
+    /** Pauses of auto-release after automatic rollbacks: a paused environment is skipped (and the feed says why). */
+    private readonly pauses?: AutoReleasePauses,
   ) {}
 
   /**
@@ -108,6 +111,19 @@ export class ArtifactService {
     for (const p of policies.autoReleases) {
       if (p.branch !== app?.branch) continue;
       if (!this.environments().includes(p.environment)) continue;
+      const pause = await this.pauses?.get(spec.service, p.environment);
+      if (pause) {
+        out.push({
+          environment: p.environment,
+          status: await this.pauses!.skipped(
+            spec.service,
+            p.environment,
+            spec.id,
+            pause,
+          ),
+        });
+        continue;
+      }
       try {
         const r = await this.releases.release({
           service: spec.service,

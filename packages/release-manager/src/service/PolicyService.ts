@@ -10,6 +10,7 @@ import {
   ApplyBranchRestrictionPolicyResponse,
   ApplyPolicyResponse,
   AutoReleasePolicy,
+  AutoRollbackPolicy,
   BranchRestrictionPolicy,
   DeletePolicyResponse,
   ListPoliciesResponse,
@@ -23,6 +24,13 @@ export interface PolicyFile {
   service: string;
   autoReleases: AutoReleasePolicy[];
   branchRestrictions: BranchRestrictionPolicy[];
+  /** Slipway: automatic rollback policies (`src/service/autoRollback`). */
+  autoRollbacks?: AutoRollbackPolicy[];
+}
+
+/** True when no field of a policy file holds a policy (every array is empty); other fields are kept as they are. */
+export function isEmptyPolicyFile(p: object): boolean {
+  return Object.values(p).every(v => !Array.isArray(v) || v.length === 0);
 }
 
 /** A validated `PATCH /policies/auto-release`: a known service, a configured environment, a valid branch name. */
@@ -80,6 +88,8 @@ export class PolicyService {
     const text = ctx ? await ctx.readFile(rel) : await this.repo.readFile(rel);
     const p = text ? (JSON.parse(text) as Partial<PolicyFile>) : {};
     return {
+      // Fields of other policy kinds (e.g. autoRollbacks) are kept when a change is written back.
+      ...p,
       service,
       autoReleases: p.autoReleases ?? [],
       branchRestrictions: p.branchRestrictions ?? [],
@@ -114,6 +124,8 @@ export class PolicyService {
         ...this.globalRestrictions(),
         ...p.branchRestrictions,
       ],
+      // Slipway extension, sent only when used, so Lunar's answer is unchanged otherwise.
+      ...(p.autoRollbacks?.length ? { autoRollbacks: p.autoRollbacks } : {}),
     };
   }
 
@@ -137,7 +149,7 @@ export class PolicyService {
       const edited = await edit(p, ctx);
       if (!edited.changed) return { result: edited.result };
       const rel = policyFile(service);
-      if (p.autoReleases.length + p.branchRestrictions.length === 0) {
+      if (isEmptyPolicyFile(p)) {
         await ctx.remove(rel);
       } else {
         await ctx.writeFile(rel, `${JSON.stringify(p, null, 2)}\n`);
@@ -272,13 +284,22 @@ export class PolicyService {
       input,
       { what: `delete policies ${ids}`, id: policyIds.join(',') },
       async p => {
-        const before = p.autoReleases.length + p.branchRestrictions.length;
+        const rollbacks = p.autoRollbacks ?? [];
+        const before =
+          p.autoReleases.length +
+          p.branchRestrictions.length +
+          rollbacks.length;
         p.autoReleases = p.autoReleases.filter(a => !policyIds.includes(a.id));
         p.branchRestrictions = p.branchRestrictions.filter(
           r => !policyIds.includes(r.id),
         );
+        if (p.autoRollbacks)
+          p.autoRollbacks = rollbacks.filter(r => !policyIds.includes(r.id));
         const removed =
-          before - p.autoReleases.length - p.branchRestrictions.length;
+          before -
+          p.autoReleases.length -
+          p.branchRestrictions.length -
+          (p.autoRollbacks?.length ?? 0);
         if (!removed) {
           throw new NotFoundError(
             `no policies exist with ids ${ids} for service '${service}'`,

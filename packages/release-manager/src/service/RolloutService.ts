@@ -11,6 +11,15 @@ import { Metrics } from '../metrics';
 import { Directory } from './Directory';
 import { EventFeed } from './EventFeed';
 
+/** A failure report of a rollout: the artifact is absent for Flux errors (they name no artifact). */
+export interface RolloutFailureReport {
+  service: string;
+  environment: string;
+  artifactId?: string;
+  /** One line, e.g. `pod ledger-7c9f-x2 container ledger CrashLoopBackOff`. */
+  reason: string;
+}
+
 /**
  * Rollouts: what the release daemon and Flux report about the workloads in the
  * clusters (webhooks), stored as rollout events, summed up as the rollout state of
@@ -20,12 +29,31 @@ import { EventFeed } from './EventFeed';
  * Errors: `NotFoundError` (404) when a workload maps to no known service.
  */
 export class RolloutService {
+  private readonly failureListeners: Array<
+    (failure: RolloutFailureReport) => Promise<void>
+  > = [];
+
   constructor(
     private readonly directory: Directory,
     private readonly db: Database,
     private readonly events: EventFeed,
     private readonly metrics: Metrics,
   ) {}
+
+  /**
+   * Calls `listener` after each stored failure report (pod error, job error, Flux
+   * error), before the webhook answers; errors of listeners are ignored here (a
+   * listener reports its own).
+   */
+  onFailure(listener: (failure: RolloutFailureReport) => Promise<void>): void {
+    this.failureListeners.push(listener);
+  }
+
+  private async failed(failure: RolloutFailureReport): Promise<void> {
+    for (const listener of this.failureListeners) {
+      await listener(failure).catch(() => undefined);
+    }
+  }
 
   /**
    * Stores a daemon event of a workload of `service` and tells it in the events feed
@@ -94,6 +122,14 @@ export class RolloutService {
         })),
       },
     });
+    await this.failed({
+      service,
+      environment: ev.environment,
+      artifactId: ev.artifactId,
+      reason: `pod ${ev.podName} container ${first?.name ?? '?'} ${
+        first?.type ?? first?.reason ?? ''
+      }`.trim(),
+    });
   }
 
   /** `POST /webhook/daemon/k8s/joberror`: a job failed. */
@@ -108,6 +144,14 @@ export class RolloutService {
         ev.environment
       }: ${first?.reason ?? first?.message ?? ''}`.trim(),
       data: { phase: 'failed', jobName: ev.jobName },
+    });
+    await this.failed({
+      service,
+      environment: ev.environment,
+      artifactId: ev.artifactId,
+      reason: `job ${ev.jobName} failed: ${
+        first?.reason ?? first?.message ?? ''
+      }`.trim(),
     });
   }
 
@@ -137,6 +181,13 @@ export class RolloutService {
         revision: ev.metadata?.revision,
       },
     });
+    if (service && ev.severity === 'error') {
+      await this.failed({
+        service,
+        environment,
+        reason: `Flux ${ev.reason}: ${ev.message}`,
+      });
+    }
   }
 
   /**

@@ -11,8 +11,10 @@ import {
 import { Directory } from './Directory';
 import { IndexCache } from './IndexCache';
 import { artifactFile, releaseDir } from './layout';
+import { overrideReasonsFromTrailers } from './gates/overrides';
 import { commitToReleaseInfo, intentFromTrailers } from './releases/messages';
 import { RolloutService } from './RolloutService';
+import type { AutoReleasePauses } from './autoRollback/AutoReleasePauses';
 
 /**
  * What runs where, read from the config repo (through {@link IndexCache}, so a
@@ -27,15 +29,24 @@ export class StatusService {
     private readonly index: IndexCache,
     private readonly directory: Directory,
     private readonly rollouts: RolloutService,
+    /** Pauses of auto-release (automatic rollback): shown as `autoReleasePaused`. */
+    private readonly pauses?: AutoReleasePauses,
   ) {}
 
   /** `GET /status?service=`: every environment in promotion order, plus `dev`, `staging` and `prod` by name (Lunar). */
   async status(service: string): Promise<StatusResponse> {
-    const envs = await Promise.all(
-      this.directory.environments.map(env =>
-        this.environmentStatus(env, service),
+    const [envs, pauses] = await Promise.all([
+      Promise.all(
+        this.directory.environments.map(env =>
+          this.environmentStatus(env, service),
+        ),
       ),
-    );
+      this.pauses?.of(service),
+    ]);
+    for (const e of envs) {
+      const pause = pauses?.get(e.name);
+      if (pause) e.autoReleasePaused = pause;
+    }
     const out: StatusResponse = {
       service,
       defaultNamespaces: envs.every(
@@ -136,6 +147,7 @@ export class StatusService {
         intent: info.intent,
         intentDetail: intentFromTrailers(c.trailers),
         commit: c.sha,
+        ...overrideReasonsFromTrailers(c.trailers),
       });
     }
     return { service, environment, releases };

@@ -30,6 +30,10 @@ import {
  * artifacts, `ServiceUnavailableError` (503) when the config repo is unreachable.
  */
 export class ReleaseService {
+  private readonly releasedListeners: Array<
+    (req: ReleaseRequest, result: ReleaseResult) => Promise<void>
+  > = [];
+
   constructor(
     private readonly repo: ConfigRepo,
     private readonly store: ArtifactStore,
@@ -37,6 +41,16 @@ export class ReleaseService {
     private readonly checks: ReleaseCheck[],
     private readonly recorder: ReleaseRecorder,
   ) {}
+
+  /**
+   * Calls `listener` after each successful release (changed or already up-to-date),
+   * before `release` returns; its errors are the listener's to handle.
+   */
+  onReleased(
+    listener: (req: ReleaseRequest, result: ReleaseResult) => Promise<void>,
+  ): void {
+    this.releasedListeners.push(listener);
+  }
 
   /**
    * Releases an artifact to an environment with an intent. Releasing what already
@@ -57,12 +71,15 @@ export class ReleaseService {
           commit,
         };
       });
-      return await this.recorder.record(
+      const result = await this.recorder.record(
         req,
         outcome.result,
         outcome.commit,
         started,
       );
+      for (const listener of this.releasedListeners)
+        await listener(req, result);
+      return result;
     } catch (error) {
       this.recorder.failed(req, error);
       throw error;
