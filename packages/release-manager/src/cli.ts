@@ -4,6 +4,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEV_TOKEN, loadConfig, ReleaseManagerConfig } from './config';
 import { serve } from './server';
+import {
+  freezeCommand,
+  gatesCommand,
+  SAFE_DELIVERY_USAGE,
+} from './cliSafeDelivery';
 import { ReleaseManagerClient } from '@slipway/plugin-release-manager-common';
 import { ArtifactManifests, ArtifactSpec, Intent } from './http/types';
 import { MANIFEST_FILE_NAME } from '@slipway/plugin-release-manager-common/rules';
@@ -21,8 +26,11 @@ Commands:
       Uploads an artifact from CI: the spec plus <dir>/<environment>/*.yaml.
   release --service <s> --environment <e> (--artifact <id> | --branch <b> | --promote | --rollback)
           --name <committer> --email <committer email> [--url <url>] [--token <token>]
-      Releases through the API.
-
+          [--break-glass <reason>] [--override-gates <reason>]
+      Releases through the API. An owner may release into a frozen environment
+      with --break-glass, or past failing promotion gates with --override-gates;
+      the reason is recorded in the commit and the events feed.
+${SAFE_DELIVERY_USAGE}
 --url defaults to RELEASE_MANAGER_URL or http://localhost:7100; --token to
 RELEASE_MANAGER_TOKEN or ${DEV_TOKEN}.
 `;
@@ -146,6 +154,8 @@ export async function main(argv: string[]): Promise<number> {
         rollback: { type: 'boolean' },
         name: { type: 'string' },
         email: { type: 'string' },
+        'break-glass': { type: 'string' },
+        'override-gates': { type: 'string' },
       },
     });
     let intent: Intent = { type: 'ReleaseArtifact' };
@@ -157,17 +167,33 @@ export async function main(argv: string[]): Promise<number> {
         releaseBranch: { branch: values.branch },
       };
     }
-    const res = await client(values).release({
+    const request = {
       service: values.service!,
       environment: values.environment!,
       artifactId: values.artifact,
       committerName: values.name!,
       committerEmail: values.email!,
       intent,
-    });
+    };
+    const breakGlass = values['break-glass'];
+    const overrideGates = values['override-gates'];
+    const res =
+      breakGlass !== undefined || overrideGates !== undefined
+        ? await client(values).safeRelease({
+            ...request,
+            ...(breakGlass !== undefined
+              ? { breakGlass: { reason: breakGlass } }
+              : {}),
+            ...(overrideGates !== undefined
+              ? { overrideGates: { reason: overrideGates } }
+              : {}),
+          })
+        : await client(values).release(request);
     console.log(JSON.stringify(res, null, 2));
     return 0;
   }
+  if (command === 'freeze') return freezeCommand(rest, client);
+  if (command === 'gates') return gatesCommand(rest, client);
   console.error(USAGE);
   return 1;
 }
