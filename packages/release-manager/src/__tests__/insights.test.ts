@@ -347,6 +347,29 @@ describe('delivery insights on a real config repo history', () => {
     expect(limited.truncated).toBe(true);
   });
 
+  it('reads further back in history only when asked', async () => {
+    expect(insights.history.since).toBeGreaterThan(
+      Date.parse('2026-10-01T10:00:00Z'),
+    );
+    const f = await insights.events({
+      services: ['ledger'],
+      since: Date.parse('2026-10-01T00:00:00Z'),
+      until: Date.parse('2026-10-02T00:00:00Z'),
+      limit: 10,
+    });
+    expect(f.events.map(e => [e.kind, e.artifactId])).toEqual([
+      ['release', 'a0'],
+    ]);
+    // Nothing is read twice: still seven prod releases in the 30 days.
+    const d = await insights.dora({
+      services: ['ledger'],
+      days: 30,
+      failureWindowHours: 24,
+      incidents: [],
+    });
+    expect(d.deploymentFrequency.deployments).toBe(7);
+  });
+
   it('shows drift: what runs where and what waits in staging, longest wait first', async () => {
     const d = await insights.drift({ services: ['cards', 'ledger'] });
     expect(d.from).toBe('staging');

@@ -4,12 +4,6 @@ import { Database } from '../db/Database';
 import { ConfigRepo } from '../git/ConfigRepo';
 import { Metrics } from '../metrics';
 import { ArtifactService } from './ArtifactService';
-import {
-  AutoReleasePauses,
-  AutoRollbackPolicies,
-  AutoRollbackService,
-  AutoRollbackStore,
-} from './autoRollback';
 import { Directory } from './Directory';
 import { EventFeed } from './EventFeed';
 import { IndexCache } from './IndexCache';
@@ -19,6 +13,7 @@ import { GateService, NO_GATES } from './gates/GateService';
 import { SignalService } from './signals/SignalService';
 import { SignalStore } from './signals/SignalStore';
 import { InsightsService } from './insights/InsightsService';
+import { runningFromIndex } from './insights/running';
 import { PolicyService } from './PolicyService';
 import { branchRestrictionCheck } from './releases/checks';
 import { ReleaseRecorder } from './releases/record';
@@ -57,13 +52,6 @@ export class ReleaseManager {
   readonly artifacts: ArtifactService;
   readonly rollouts: RolloutService;
   readonly status: StatusService;
-  /** Automatic rollback policies (config repo). */
-  readonly autoRollbackPolicies: AutoRollbackPolicies;
-  /** Automatic rollback: triggers, the sweep, the record of rollbacks. */
-  readonly autoRollback: AutoRollbackService;
-  readonly autoRollbackStore: AutoRollbackStore;
-  /** Pauses of auto-release after automatic rollbacks. */
-  readonly autoReleasePauses: AutoReleasePauses;
   readonly insights: InsightsService;
   /** Health lights and open incidents the portal pushes; `signals.onChange` tells changes. */
   readonly signals: SignalService;
@@ -92,12 +80,6 @@ export class ReleaseManager {
       repo,
       this.events,
     );
-    this.autoRollbackStore = new AutoRollbackStore(db.knex);
-    this.autoReleasePauses = new AutoReleasePauses(
-      this.autoRollbackStore,
-      this.events,
-    );
-    this.autoRollbackPolicies = new AutoRollbackPolicies(repo, this.events);
     this.releases = new ReleaseService(
       repo,
       store,
@@ -115,7 +97,6 @@ export class ReleaseManager {
       this.releases,
       this.events,
       environments,
-      this.autoReleasePauses,
     );
     this.rollouts = new RolloutService(
       this.directory,
@@ -128,21 +109,14 @@ export class ReleaseManager {
       this.index,
       this.directory,
       this.rollouts,
-      this.autoReleasePauses,
     );
-    this.autoRollback = new AutoRollbackService({
-      policies: this.autoRollbackPolicies,
-      store: this.autoRollbackStore,
-      pauses: this.autoReleasePauses,
-      releases: this.releases,
-      status: this.status,
-      directory: this.directory,
-      events: this.events,
-    });
-    this.rollouts.onFailure(f => this.autoRollback.rolloutFailed(f));
-    this.releases.onReleased(req => this.autoRollback.released(req));
-    this.signals.onChange(change => this.autoRollback.healthChanged(change));
-    this.insights = new InsightsService(repo, db.knex, environments);
+    this.insights = new InsightsService(
+      repo,
+      db.knex,
+      environments,
+      Date.now,
+      runningFromIndex(repo, this.index),
+    );
     this.gates = new GateService(
       env => config.promotionGates[env] ?? NO_GATES,
       environments,

@@ -52,6 +52,14 @@ export interface DoraQuery {
 }
 
 const HOUR_MS = 3_600_000;
+/** How far back drift looks for artifacts waiting in the source environment. */
+export const DRIFT_HORIZON_DAYS = 180;
+
+/** What runs of a service in an environment (from the index of what runs where); undefined when nothing. */
+export type RunningRelease = (
+  service: string,
+  environment: string,
+) => Promise<ReleaseRecord | undefined>;
 
 /**
  * Delivery insights over the config repo's history ({@link ReleaseHistory}, kept in
@@ -72,18 +80,19 @@ export class InsightsService {
     private readonly knex: Knex,
     private readonly environments: () => string[],
     private readonly clock: () => number = Date.now,
+    private readonly running?: RunningRelease,
   ) {
     this.history = new ReleaseHistory(repo);
   }
 
-  /** Reads the history into memory (start-up warm-up; later calls catch up only). */
-  warmUp(): Promise<void> {
-    return this.history.sync();
+  /** Reads the last `days` days of history into memory (later calls catch up only). */
+  warmUp(days = 90): Promise<void> {
+    return this.history.sync(this.clock() - days * 24 * HOUR_MS);
   }
 
   /** `GET /insights/events`: releases and rollout turns of the services, newest first. */
   async events(q: InsightsEventsQuery): Promise<InsightsEventsResponse> {
-    await this.history.sync();
+    await this.history.sync(q.since);
     const until = q.until ?? this.clock();
     const reports = await readRolloutReports(this.knex, {
       services: q.services,
@@ -126,8 +135,8 @@ export class InsightsService {
         )})`,
       );
     }
-    await this.history.sync();
     const now = this.clock();
+    await this.history.sync(now - DRIFT_HORIZON_DAYS * 24 * HOUR_MS);
     return {
       environments: envs,
       from,
@@ -138,6 +147,7 @@ export class InsightsService {
         from,
         to,
         releases: (s, e) => this.history.releases(s, e),
+        running: this.running,
         specOf: r => this.specOf(r),
         now,
       }),
@@ -150,9 +160,9 @@ export class InsightsService {
     const envs = this.environments();
     const environment = q.environment ?? envs[envs.length - 1];
     this.envIndex(environment, 'environment');
-    await this.history.sync();
     const now = this.clock();
     const since = now - q.days * 24 * HOUR_MS;
+    await this.history.sync(since);
     const releases = new Map<string, readonly ReleaseRecord[]>();
     const times = new Map<string, number | undefined>();
     const reads: Promise<void>[] = [];

@@ -35,8 +35,8 @@ export interface HistorySource {
 
 const US = '\x1f';
 const RS = '\x1e';
-/** sha, author time (epoch seconds), the trailers (one `Key: value` a line). */
-const FORMAT = '%x1e%H%x1f%at%x1f%(trailers:only,unfold)';
+/** sha, author time (epoch seconds), parents, the trailers (one `Key: value` a line). */
+const FORMAT = '%x1e%H%x1f%at%x1f%P%x1f%(trailers:only,unfold)';
 
 /** Parses the trailers block of {@link FORMAT} into a release record; undefined for other commits. */
 function toRecord(sha: string, at: string, trailers: string) {
@@ -68,31 +68,39 @@ function toRecord(sha: string, at: string, trailers: string) {
 }
 
 /**
- * Every release, promotion and rollback in the config repo's history, in memory,
- * per service and environment in commit order (oldest first).
+ * The releases, promotions and rollbacks of the config repo's history, in memory, per
+ * service and environment in commit order (oldest first), loaded as far back as
+ * asked for.
  *
- * Built with one streamed `git log` of the whole history (only the trailers are
- * formatted, so 100k commits cost about a second), then kept up to date
- * incrementally: when the repo's head moves, only `git log <old>..<new>` is read.
- * When the old head is no longer an ancestor (history rewritten), it is rebuilt.
+ * `sync(since)` reads only what is missing, each time with one streamed `git log`
+ * (only the trailers are formatted): new commits since the last head
+ * (`git log <old>..<new>`), and older ones back to `since` (`git log --since`
+ * from the parent of the oldest commit read, which stops walking at `since`). So a
+ * 30-day question on a 100k-commit, one-year repo reads about a twelfth of it.
+ * When the old head is no longer an ancestor of the new one (history rewritten),
+ * everything is read again. Commit times are the committer's (what `--since` uses).
  */
 export class ReleaseHistory {
-  private readonly series = new Map<string, ReleaseRecord[]>();
+  private series = new Map<string, ReleaseRecord[]>();
   private head = '';
-  private syncing?: Promise<void>;
+  /** Oldest commit read (any commit); its parent is where reading further back starts. */
+  private tail = '';
+  /** Releases at or after this time (epoch ms) are loaded; Infinity before the first read. */
+  private loadedSince = Infinity;
+  /** The root commit was reached: everything is loaded. */
+  private complete = false;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly source: HistorySource) {}
 
-  /** Brings the index up to the repo's current head (one `git log` of the new commits). */
-  async sync(): Promise<void> {
-    while (this.head !== this.source.head) {
-      if (!this.syncing) {
-        this.syncing = this.catchUp(this.source.head).finally(() => {
-          this.syncing = undefined;
-        });
-      }
-      await this.syncing;
-    }
+  /**
+   * Loads the history up to the repo's current head and back to `since` (epoch ms;
+   * default: all of it).
+   */
+  sync(since = -Infinity): Promise<void> {
+    const run = this.queue.then(() => this.load(since));
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Releases of `service` in `environment`, oldest first (the array is shared: do not change it). */
@@ -100,17 +108,20 @@ export class ReleaseHistory {
     return this.series.get(`${service}\0${environment}`) ?? [];
   }
 
-  /** Services with at least one release, in any environment. */
-  services(): Set<string> {
-    const out = new Set<string>();
-    for (const k of this.series.keys()) out.add(k.slice(0, k.indexOf('\0')));
-    return out;
+  /** Epoch ms from which the history is loaded (-Infinity: all of it). */
+  get since(): number {
+    return this.complete ? -Infinity : this.loadedSince;
   }
 
-  private async catchUp(target: string): Promise<void> {
+  private async load(since: number): Promise<void> {
+    const target = this.source.head;
     if (!target) return;
-    let range = target;
-    if (this.head) {
+    if (!this.head) {
+      await this.readBack(target, since);
+      this.head = target;
+      return;
+    }
+    if (this.head !== target) {
       const ancestor = await runGit(
         ['merge-base', '--is-ancestor', this.head, target],
         { cwd: this.source.workdir },
@@ -118,27 +129,77 @@ export class ReleaseHistory {
         () => true,
         () => false,
       );
-      if (ancestor) range = `${this.head}..${target}`;
-      else this.series.clear();
+      if (!ancestor) {
+        const keep = Math.min(since, this.loadedSince);
+        this.series = new Map();
+        this.tail = '';
+        this.complete = false;
+        this.loadedSince = Infinity;
+        this.head = '';
+        await this.readBack(target, keep);
+        this.head = target;
+        return;
+      }
+      const { records } = await this.read([`${this.head}..${target}`]);
+      this.add(records, 'append');
+      this.head = target;
     }
-    const found = await this.read(range);
-    // git log is newest first: append oldest first.
+    if (since < this.loadedSince && !this.complete) {
+      await this.readBack(this.tail ? `${this.tail}^` : this.head, since);
+    }
+  }
+
+  /** Reads from `start` back to `since` and prepends what it finds. */
+  private async readBack(start: string, since: number): Promise<void> {
+    const args = Number.isFinite(since)
+      ? [`--since=${Math.floor(since / 1000)}`, start]
+      : [start];
+    const { records, oldest, reachedRoot } = await this.read(args).catch(
+      err => {
+        // `<root>^` does not exist: nothing older.
+        if (
+          start.endsWith('^') &&
+          /unknown revision|bad revision|ambiguous argument/.test(String(err))
+        )
+          return { records: [], oldest: '', reachedRoot: true };
+        throw err;
+      },
+    );
+    this.add(records, 'prepend');
+    if (oldest) this.tail = oldest;
+    if (reachedRoot || !Number.isFinite(since)) this.complete = true;
+    this.loadedSince = Math.min(this.loadedSince, since);
+  }
+
+  /** Adds records (newest first, as git log gives them) at the end or the start of each series. */
+  private add(found: ReleaseRecord[], where: 'append' | 'prepend') {
+    const bySeries = new Map<string, ReleaseRecord[]>();
     for (let i = found.length - 1; i >= 0; i--) {
       const r = found[i];
       const key = `${r.service}\0${r.environment}`;
-      let list = this.series.get(key);
-      if (!list) {
-        list = [];
-        this.series.set(key, list);
-      }
+      let list = bySeries.get(key);
+      if (!list) bySeries.set(key, (list = []));
       list.push(r);
     }
-    this.head = target;
+    for (const [key, list] of bySeries) {
+      const have = this.series.get(key) ?? [];
+      this.series.set(
+        key,
+        where === 'append' ? have.concat(list) : list.concat(have),
+      );
+    }
   }
 
-  /** Streams `git log <range>` and keeps the release commits (newest first). */
-  private async read(range: string): Promise<ReleaseRecord[]> {
-    const proc = spawn('git', ['log', `--format=${FORMAT}`, range], {
+  /**
+   * Streams `git log <args>` and keeps the release commits (newest first); also
+   * says which commit came last (the oldest) and whether it was a root commit.
+   */
+  private async read(args: string[]): Promise<{
+    records: ReleaseRecord[];
+    oldest: string;
+    reachedRoot: boolean;
+  }> {
+    const proc = spawn('git', ['log', `--format=${FORMAT}`, ...args], {
       cwd: this.source.workdir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -150,20 +211,26 @@ export class ReleaseHistory {
     const out: ReleaseRecord[] = [];
     let sha = '';
     let at = '';
+    let parents = '';
     let trailers = '';
+    let oldest = '';
+    let oldestParents = '';
     const flush = () => {
       if (!sha) return;
       const r = toRecord(sha, at, trailers);
       if (r) out.push(r);
+      oldest = sha;
+      oldestParents = parents;
       sha = '';
     };
     const rl = readline.createInterface({ input: proc.stdout });
     for await (const line of rl) {
       if (line.startsWith(RS)) {
         flush();
-        const [s, a, first] = line.slice(1).split(US);
+        const [s, a, p, first] = line.slice(1).split(US);
         sha = s;
         at = a;
+        parents = p;
         trailers = first ?? '';
       } else if (sha) {
         trailers += `\n${line}`;
@@ -173,12 +240,16 @@ export class ReleaseHistory {
     const code = await exited;
     if (code !== 0) {
       throw new Error(
-        `git log ${range} failed (${code}): ${Buffer.concat(stderr)
+        `git log ${args.join(' ')} failed (${code}): ${Buffer.concat(stderr)
           .toString('utf8')
           .trim()}`,
       );
     }
-    return out;
+    return {
+      records: out,
+      oldest,
+      reachedRoot: Boolean(oldest) && !oldestParents,
+    };
   }
 }
 

@@ -18,6 +18,11 @@ export interface DriftInput {
   /** Target environment (e.g. prod). */
   to: string;
   releases: (service: string, environment: string) => readonly ReleaseRecord[];
+  /** What runs now, for environments without a release in the loaded history. */
+  running?: (
+    service: string,
+    environment: string,
+  ) => Promise<ReleaseRecord | undefined>;
   /** The artifact spec as released by a release commit (artifact.json at that commit). */
   specOf: (r: ReleaseRecord) => Promise<ArtifactSpec | undefined>;
   /** Epoch ms. */
@@ -38,7 +43,8 @@ export async function computeDrift(input: DriftInput): Promise<DriftService[]> {
       await Promise.all(
         input.environments.map(async env => {
           const list = input.releases(service, env);
-          const last = list[list.length - 1];
+          const last =
+            list[list.length - 1] ?? (await input.running?.(service, env));
           if (!last) {
             environments[env] = null;
             return;
