@@ -4,6 +4,12 @@ import { Database } from '../db/Database';
 import { ConfigRepo } from '../git/ConfigRepo';
 import { Metrics } from '../metrics';
 import { ArtifactService } from './ArtifactService';
+import {
+  AutoReleasePauses,
+  AutoRollbackPolicies,
+  AutoRollbackService,
+  AutoRollbackStore,
+} from './autoRollback';
 import { Directory } from './Directory';
 import { EventFeed } from './EventFeed';
 import { IndexCache } from './IndexCache';
@@ -52,6 +58,13 @@ export class ReleaseManager {
   readonly artifacts: ArtifactService;
   readonly rollouts: RolloutService;
   readonly status: StatusService;
+  /** Automatic rollback policies (config repo). */
+  readonly autoRollbackPolicies: AutoRollbackPolicies;
+  /** Automatic rollback: triggers, the sweep, the record of rollbacks. */
+  readonly autoRollback: AutoRollbackService;
+  readonly autoRollbackStore: AutoRollbackStore;
+  /** Pauses of auto-release after automatic rollbacks. */
+  readonly autoReleasePauses: AutoReleasePauses;
   readonly insights: InsightsService;
   /** Health lights and open incidents the portal pushes; `signals.onChange` tells changes. */
   readonly signals: SignalService;
@@ -80,6 +93,12 @@ export class ReleaseManager {
       repo,
       this.events,
     );
+    this.autoRollbackStore = new AutoRollbackStore(db.knex);
+    this.autoReleasePauses = new AutoReleasePauses(
+      this.autoRollbackStore,
+      this.events,
+    );
+    this.autoRollbackPolicies = new AutoRollbackPolicies(repo, this.events);
     this.releases = new ReleaseService(
       repo,
       store,
@@ -97,6 +116,7 @@ export class ReleaseManager {
       this.releases,
       this.events,
       environments,
+      this.autoReleasePauses,
     );
     this.rollouts = new RolloutService(
       this.directory,
@@ -109,7 +129,20 @@ export class ReleaseManager {
       this.index,
       this.directory,
       this.rollouts,
+      this.autoReleasePauses,
     );
+    this.autoRollback = new AutoRollbackService({
+      policies: this.autoRollbackPolicies,
+      store: this.autoRollbackStore,
+      pauses: this.autoReleasePauses,
+      releases: this.releases,
+      status: this.status,
+      directory: this.directory,
+      events: this.events,
+    });
+    this.rollouts.onFailure(f => this.autoRollback.rolloutFailed(f));
+    this.releases.onReleased(req => this.autoRollback.released(req));
+    this.signals.onChange(change => this.autoRollback.healthChanged(change));
     this.insights = new InsightsService(
       repo,
       db.knex,
