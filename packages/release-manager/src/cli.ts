@@ -9,6 +9,7 @@ import {
   gatesCommand,
   SAFE_DELIVERY_USAGE,
 } from './cliSafeDelivery';
+import { doraCommand, INSIGHTS_USAGE } from './cliInsights';
 import { ReleaseManagerClient } from '@slipway/plugin-release-manager-common';
 import { ArtifactManifests, ArtifactSpec, Intent } from './http/types';
 import { MANIFEST_FILE_NAME } from '@slipway/plugin-release-manager-common/rules';
@@ -30,7 +31,7 @@ Commands:
       Releases through the API. An owner may release into a frozen environment
       with --break-glass, or past failing promotion gates with --override-gates;
       the reason is recorded in the commit and the events feed.
-${SAFE_DELIVERY_USAGE}
+${SAFE_DELIVERY_USAGE}${INSIGHTS_USAGE}
 --url defaults to RELEASE_MANAGER_URL or http://localhost:7100; --token to
 RELEASE_MANAGER_TOKEN or ${DEV_TOKEN}.
 `;
@@ -194,6 +195,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'freeze') return freezeCommand(rest, client);
   if (command === 'gates') return gatesCommand(rest, client);
+  if (command === 'dora') return doraCommand(rest, client);
   console.error(USAGE);
   return 1;
 }
