@@ -93,6 +93,8 @@ export interface ReleaseManagerConfig {
      * files must know the host.
      */
     knownHostsPath?: string;
+    /** PEM file of the certificate authorities to trust for an https URL (a private CA); default the system's. */
+    caFile?: string;
     /** HTTPS user name (e.g. `x-access-token` for a GitHub token). */
     username?: string;
     /** HTTPS password or token. */
@@ -166,6 +168,7 @@ const fileSchema = z
         pollIntervalSeconds: z.coerce.number().min(0).optional(),
         sshKeyPath: z.string().optional(),
         knownHostsPath: z.string().optional(),
+        caFile: z.string().optional(),
         username: z.string().optional(),
         password: z.string().optional(),
       })
@@ -308,6 +311,7 @@ export function loadConfig(
       branch: e('RELEASE_MANAGER_CONFIG_REPO_BRANCH'),
       sshKeyPath: e('RELEASE_MANAGER_CONFIG_REPO_SSH_KEY'),
       knownHostsPath: e('RELEASE_MANAGER_CONFIG_REPO_KNOWN_HOSTS'),
+      caFile: e('RELEASE_MANAGER_CONFIG_REPO_CA_FILE'),
       username: e('RELEASE_MANAGER_CONFIG_REPO_USERNAME'),
       password: e('RELEASE_MANAGER_CONFIG_REPO_PASSWORD'),
     },
@@ -425,6 +429,7 @@ export function resolveConfig(
       pollIntervalSeconds: Number(input.configRepo?.pollIntervalSeconds ?? 10),
       sshKeyPath: input.configRepo?.sshKeyPath,
       knownHostsPath: input.configRepo?.knownHostsPath,
+      caFile: input.configRepo?.caFile,
       username: input.configRepo?.username,
       password: input.configRepo?.password,
     },

@@ -1,10 +1,57 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 
-/** A smart-HTTP git server on the loopback: `git http-backend` behind basic auth. */
+/** A TLS key and certificate (PEM) for 127.0.0.1; `certPath` is what a client trusts. */
+export interface TestCertificate {
+  key: string;
+  cert: string;
+  certPath: string;
+}
+
+/**
+ * Makes a self-signed certificate for `IP:127.0.0.1` with openssl (an ECDSA P-256
+ * key, valid for 1 day), as a private CA would issue for an internal git host.
+ */
+export function selfSignedCertificate(dir: string): TestCertificate {
+  const keyPath = path.join(dir, 'tls.key');
+  const certPath = path.join(dir, 'tls.crt');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
+  return {
+    key: fs.readFileSync(keyPath, 'utf8'),
+    cert: fs.readFileSync(certPath, 'utf8'),
+    certPath,
+  };
+}
+
+/** A smart-HTTP git server on the loopback: `git http-backend` behind basic auth (and TLS). */
 export interface GitHttpServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `https://127.0.0.1:<port>` (`http://` without TLS) */
   baseUrl: string;
   /** The URL of a repository under the served root, e.g. `url('config.git')`. */
   url(repo: string): string;
@@ -28,11 +75,13 @@ export interface GitHttpServer {
  * host answers a wrong or revoked token. Pushes are allowed (`REMOTE_USER` is set).
  *
  * @param options.root - folder holding the bare repositories served
+ * @param options.tls - serve HTTPS with this key and certificate (else plain HTTP)
  */
 export async function startGitHttpServer(options: {
   root: string;
   username: string;
   password: string;
+  tls?: { key: string; cert: string };
 }): Promise<GitHttpServer> {
   let expected = basic(options.username, options.password);
   let user = options.username;
@@ -129,17 +178,20 @@ export async function startGitHttpServer(options: {
     });
   };
 
-  const httpServer = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     handle(req, res).catch(error => {
       if (!res.headersSent) res.writeHead(500);
       res.end(String(error));
     });
-  });
+  };
+  const httpServer = options.tls
+    ? https.createServer(options.tls, listener)
+    : http.createServer(listener);
   await new Promise<void>(resolve =>
     httpServer.listen(0, '127.0.0.1', () => resolve()),
   );
   const { port } = httpServer.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   const server: GitHttpServer = {
     baseUrl,

@@ -39,6 +39,15 @@ describe('config repo credentials: the environment of remote git commands', () =
     expect(env.GIT_CONFIG_KEY_2).toBe('http.extraHeader');
   });
 
+  it('trusts a private CA through GIT_SSL_CAINFO, which wins over a CA bundle of the process', () => {
+    const env = remoteGitEnv(
+      { caFile: '/etc/release-manager/git/ca.crt' },
+      { GIT_SSL_CAINFO: '/etc/ssl/certs/ca-certificates.crt' },
+    );
+    expect(env.GIT_SSL_CAINFO).toBe('/etc/release-manager/git/ca.crt');
+    expect(env.GIT_CONFIG_COUNT).toBeUndefined();
+  });
+
   it('sends no header without both user and password, and never prompts', () => {
     expect(remoteGitEnv({ password: 'p' }, {})).toEqual({
       GIT_TERMINAL_PROMPT: '0',
@@ -112,6 +121,11 @@ describe('config repo credentials: messages', () => {
       'key-file',
       'Warning: Identity file /etc/ssh-key/id not accessible: No such file or directory.',
     ],
+    [
+      "git clone failed (128): fatal: unable to access 'https://127.0.0.1:4443/config.git/': server certificate verification failed. CAfile: none CRLfile: none",
+      'certificate',
+      "fatal: unable to access 'https://127.0.0.1:4443/config.git/': server certificate verification failed. CAfile: none CRLfile: none",
+    ],
   ])('classifies %j', (message, kind, line) => {
     expect(credentialFailure(new Error(message))).toEqual({ kind, line });
   });
@@ -154,6 +168,7 @@ describe('config repo credentials: configuration', () => {
           '/etc/release-manager/ssh/known_hosts',
         RELEASE_MANAGER_CONFIG_REPO_USERNAME: 'x-access-token',
         RELEASE_MANAGER_CONFIG_REPO_PASSWORD: 'ghs_x',
+        RELEASE_MANAGER_CONFIG_REPO_CA_FILE: '/etc/release-manager/git/ca.crt',
       },
     });
     expect(config.configRepo).toMatchObject({
@@ -162,6 +177,7 @@ describe('config repo credentials: configuration', () => {
       knownHostsPath: '/etc/release-manager/ssh/known_hosts',
       username: 'x-access-token',
       password: 'ghs_x',
+      caFile: '/etc/release-manager/git/ca.crt',
     });
   });
 
@@ -171,5 +187,6 @@ describe('config repo credentials: configuration', () => {
     expect(config.configRepo.knownHostsPath).toBeUndefined();
     expect(config.configRepo.username).toBeUndefined();
     expect(config.configRepo.password).toBeUndefined();
+    expect(config.configRepo.caFile).toBeUndefined();
   });
 });

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   GitHttpServer,
+  selfSignedCertificate,
   startGitHttpServer,
+  TestCertificate,
 } from '../__testUtils__/gitHttpServer';
 import { push, release, subjects, tmpDir } from '../__testUtils__/helpers';
 import {
@@ -14,8 +16,9 @@ import {
   startWithRemote,
 } from '../__testUtils__/remoteRepo';
 
-// A real smart-HTTP remote on the loopback (git http-backend behind basic auth), as a
-// git host with a token: the release manager sends the token as a header only.
+// A real smart-HTTP remote over TLS on the loopback (git http-backend behind basic auth,
+// a certificate of a private CA), as a git host with a token: the release manager
+// sends the token as a header only, and trusts the CA given as configRepo.caFile.
 jest.setTimeout(180_000);
 
 const USER = 'x-access-token';
@@ -65,6 +68,7 @@ function expectNoSecret(text: string) {
 
 describe('config repo over HTTPS with a token (git http-backend on the loopback)', () => {
   let server: GitHttpServer;
+  let tls: TestCertificate;
   let bare: string;
   let url: string;
   let rm: RemoteRunning;
@@ -73,10 +77,12 @@ describe('config repo over HTTPS with a token (git http-backend on the loopback)
   beforeAll(async () => {
     const root = tmpDir('rm-http-remote-');
     bare = createBareRepo(path.join(root, 'config.git'));
+    tls = selfSignedCertificate(tmpDir('rm-http-tls-'));
     server = await startGitHttpServer({
       root,
       username: USER,
       password: SECRET,
+      tls,
     });
     url = server.url('config.git');
     for (const level of ['log', 'info', 'warn', 'error'] as const) {
@@ -90,6 +96,7 @@ describe('config repo over HTTPS with a token (git http-backend on the loopback)
       url,
       username: USER,
       password: SECRET,
+      caFile: tls.certPath,
     });
   });
 
@@ -216,7 +223,13 @@ describe('config repo over HTTPS with a token (git http-backend on the loopback)
     const logs: string[] = [];
     const polling = await startWithRemote(
       bare,
-      { url, username: USER, password: SECRET, pollIntervalSeconds: 1 },
+      {
+        url,
+        username: USER,
+        password: SECRET,
+        caFile: tls.certPath,
+        pollIntervalSeconds: 1,
+      },
       logs,
     );
     try {
@@ -236,15 +249,19 @@ describe('config repo over HTTPS with a token (git http-backend on the loopback)
 
   it('refuses to start with a wrong token, naming the remote (credentials in the URL redacted)', async () => {
     const port = new URL(url).port;
-    const withUserInfo = `http://${USER}:${SECRET}-wrong@127.0.0.1:${port}/config.git`;
+    const withUserInfo = `https://${USER}:${SECRET}-wrong@127.0.0.1:${port}/config.git`;
     const logs: string[] = [];
-    const error = await startWithRemote(bare, { url: withUserInfo }, logs).then(
+    const error = await startWithRemote(
+      bare,
+      { url: withUserInfo, caFile: tls.certPath },
+      logs,
+    ).then(
       () => undefined,
       e => e,
     );
     expect(error?.name).toBe('ServiceUnavailableError');
     expect(error.message).toContain(
-      `config repo http://***@127.0.0.1:${port}/config.git refused the credentials`,
+      `config repo https://***@127.0.0.1:${port}/config.git refused the credentials`,
     );
     expectNoSecret(error.message);
 
@@ -252,6 +269,7 @@ describe('config repo over HTTPS with a token (git http-backend on the loopback)
       url,
       username: USER,
       password: `${SECRET}-wrong`,
+      caFile: tls.certPath,
     }).then(
       () => undefined,
       e => e,
@@ -262,6 +280,22 @@ describe('config repo over HTTPS with a token (git http-backend on the loopback)
     );
     expectNoSecret(wrong.message);
     expectNoSecret(logs.join('\n'));
+  });
+
+  it('refuses a server whose certificate does not verify (no caFile: the system CAs), naming the remote', async () => {
+    const error = await startWithRemote(bare, {
+      url,
+      username: USER,
+      password: SECRET,
+    }).then(
+      () => undefined,
+      e => e,
+    );
+    expect(error?.name).toBe('ServiceUnavailableError');
+    expect(error.message).toContain(
+      `config repo ${url} cannot be trusted: its TLS certificate does not verify`,
+    );
+    expectNoSecret(error.message);
   });
 
   it('never logged or printed the token', () => {

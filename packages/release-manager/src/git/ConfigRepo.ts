@@ -33,6 +33,8 @@ export interface ConfigRepoOptions {
   sshKeyPath?: string;
   /** known_hosts file pinning the SSH server's host key; host keys are always checked strictly. */
   knownHostsPath?: string;
+  /** PEM file of the CAs to trust for an https remote (a private CA). */
+  caFile?: string;
   /** HTTPS basic-auth user. */
   username?: string;
   /** HTTPS basic-auth password or token. */

@@ -18,6 +18,11 @@ export interface RemoteCredentials {
    * (`~/.ssh/known_hosts`, `/etc/ssh/ssh_known_hosts`) must know the host.
    */
   knownHostsPath?: string;
+  /**
+   * PEM file of the certificate authorities to trust for an `https://` remote (a
+   * private CA), instead of the system's. Never turns verification off.
+   */
+  caFile?: string;
 }
 
 /** Quotes `s` for the POSIX shell through which git runs `GIT_SSH_COMMAND`. */
@@ -63,6 +68,7 @@ export function sshCommand(credentials: RemoteCredentials): string | undefined {
  * - HTTPS basic auth as an `Authorization` header passed through `GIT_CONFIG_*`
  *   variables (git 2.31+), with credential helpers switched off so no stored
  *   credential of the machine is used instead;
+ * - a private CA for HTTPS (`GIT_SSL_CAINFO`), when `caFile` is set;
  * - SSH through {@link sshCommand}.
  *
  * @param base - the environment to extend (default the process's)
@@ -73,7 +79,7 @@ export function remoteGitEnv(
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0' };
   const config: Array<[string, string]> = [];
-  const { username, password } = credentials;
+  const { username, password, caFile } = credentials;
   if (username && password) {
     const basic = Buffer.from(`${username}:${password}`).toString('base64');
     config.push(
@@ -90,6 +96,8 @@ export function remoteGitEnv(
       env[`GIT_CONFIG_VALUE_${first + i}`] = value;
     });
   }
+  // The variable, not `http.sslCAInfo`: git lets a GIT_SSL_CAINFO of the process win.
+  if (caFile) env.GIT_SSL_CAINFO = caFile;
   const ssh = sshCommand(credentials);
   if (ssh) env.GIT_SSH_COMMAND = ssh;
   return env;

@@ -1,13 +1,22 @@
 import { redact } from './exec';
 
 /** Why a remote refused to talk, when git's output says so clearly. */
-export type CredentialFailure = 'credentials' | 'host-key' | 'key-file';
+export type CredentialFailure =
+  | 'credentials'
+  | 'host-key'
+  | 'key-file'
+  | 'certificate';
 
 const PATTERNS: Array<[CredentialFailure, RegExp]> = [
   // ssh: the host key is unknown, or it changed (a possible spoof).
   [
     'host-key',
     /Host key verification failed|host key is known for|REMOTE HOST IDENTIFICATION HAS CHANGED|host key for .* has changed/i,
+  ],
+  // https: the server's certificate does not verify against the trusted CAs.
+  [
+    'certificate',
+    /server certificate verification failed|SSL certificate problem|certificate verify failed|error setting certificate/i,
   ],
   // ssh: the deploy key file is missing, unreadable or not a key.
   ['key-file', /Identity file .* not accessible|Load key .*:/i],
@@ -27,6 +36,8 @@ function advice(kind: CredentialFailure, url: string): string {
   switch (kind) {
     case 'host-key':
       return "cannot be trusted: its SSH host key is not in known_hosts or has changed (configRepo.knownHostsPath / RELEASE_MANAGER_CONFIG_REPO_KNOWN_HOSTS must hold the server's host key)";
+    case 'certificate':
+      return 'cannot be trusted: its TLS certificate does not verify (for a private CA set configRepo.caFile / RELEASE_MANAGER_CONFIG_REPO_CA_FILE to its PEM file)';
     case 'key-file':
       return 'cannot be reached: the SSH deploy key in configRepo.sshKeyPath / RELEASE_MANAGER_CONFIG_REPO_SSH_KEY is missing or unreadable';
     default:
