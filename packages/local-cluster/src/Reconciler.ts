@@ -1,28 +1,21 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { CrashBackoff } from './CrashBackoff';
 import { fileSdTargets, writeFileSd } from './fileSd';
-import {
-  ApplyOutcome,
-  fluxEvent,
-  FluxReporterOptions,
-  postFluxEvent,
-} from './flux';
+import { ApplyOutcome, FluxReporterOptions } from './flux';
 import { ConfigSource, ReleaseFolder } from './git/ConfigSource';
-import { loadFolder, ManifestError } from './manifests/loadFolder';
-import { DesiredPod, desiredPods } from './manifests/pods';
-import { DNS1123_LABEL, LABELS, MANAGED_BY, networkName } from './names';
+import { LABELS, MANAGED_BY, networkName } from './names';
 import { imagePresent } from './podman/images';
 import { Podman, PodInfo } from './podman/Podman';
 import { PortAllocator } from './ports';
+import { ApplyReports } from './reconcile/ApplyReports';
+import { ImageCatalog } from './reconcile/ImageCatalog';
+import { inParallel } from './reconcile/inParallel';
+import { PodStatus, podStatuses } from './reconcile/podStatus';
+import { RenderedFolder, renderFolder } from './reconcile/renderFolder';
+import { Logger } from './reconcile/types';
 import { FolderStatus, PersistedState, readState, writeState } from './state';
 
-/** Where the reconciler logs. */
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { Logger } from './reconcile/types';
+export type { PodStatus } from './reconcile/podStatus';
 
 /** Options of {@link Reconciler}. */
 export interface ReconcilerOptions {
@@ -43,18 +36,6 @@ export interface ReconcilerOptions {
   now?: () => number;
 }
 
-/** A pod as `/status` shows it. */
-export interface PodStatus {
-  name: string;
-  deployment: string;
-  replica: number;
-  generation: string;
-  hostPort?: number;
-  /** podman's pod status: `Running`, `Degraded`, `Exited`, ... */
-  status: string;
-  containers: { name: string; status: string; restarts: number }[];
-}
-
 /** What one reconcile did. */
 export interface ReconcileSummary {
   /** `<branch>@sha1:<commit>` reconciled, if the branch exists. */
@@ -70,35 +51,10 @@ export interface ReconcileSummary {
   interrupted?: boolean;
 }
 
-interface CacheEntry {
-  tree: string;
-  desired?: DesiredPod[];
-  error?: string;
-  /** Don't retry a failed apply before this (epoch ms), unless the tree changes or a reconcile is forced. */
-  retryAt?: number;
-  attempts: number;
-}
-
-/** Without a known image store file: how long a listing of local images is reused. */
-const IMAGE_TTL_MS = 30_000;
 /** A full pass (podman listing) at least this often, even when no event says so. */
 const FULL_PASS_MS = 30_000;
+/** Folders rendered at once (kustomize is a process each). */
 const BUILD_CONCURRENCY = 3;
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function inParallel<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-}
 
 /**
  * The embedded stand-in for Flux's kustomize-controller: applies every
@@ -111,7 +67,7 @@ async function inParallel<T>(
  */
 export class Reconciler {
   private readonly state: PersistedState;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new Map<string, RenderedFolder>();
   private readonly backoff = new CrashBackoff();
   private folders: ReleaseFolder[] = [];
   private checkedOut?: string;
@@ -120,8 +76,8 @@ export class Reconciler {
   private lastSummary?: ReconcileSummary;
   private lastReconcileAt?: string;
   private pods: PodInfo[] = [];
-  private images?: { at: number; mtime?: number; names: Set<string> };
-  private imageStore?: { file?: string; mtime?: number };
+  private readonly images: ImageCatalog;
+  private readonly reports: ApplyReports;
   private lastFailed = '';
   private fullPassHead?: string;
   private waiters: (() => void)[] = [];
@@ -142,6 +98,13 @@ export class Reconciler {
   constructor(private readonly options: ReconcilerOptions) {
     this.state = readState(options.stateFile);
     this.now = options.now ?? Date.now;
+    this.images = new ImageCatalog(options.podman, this.now);
+    this.reports = new ApplyReports(this.state, {
+      reporter: options.reporter,
+      clusterName: options.clusterName,
+      logger: options.logger,
+      now: this.now,
+    });
   }
 
   private get selector() {
@@ -277,7 +240,7 @@ export class Reconciler {
       : undefined;
     summary.revision = revision;
 
-    const imagesChanged = await this.imageStoreChanged();
+    const imagesChanged = await this.images.changed();
     const why = [
       force && 'forced',
       this.dirty && 'podman event',
@@ -308,7 +271,7 @@ export class Reconciler {
         this.folders.filter(f => this.cache.get(f.path)?.tree !== f.tree),
         BUILD_CONCURRENCY,
         async f => {
-          this.cache.set(f.path, await this.build(f));
+          this.cache.set(f.path, await this.render(f));
         },
       );
       // Folders that changed since their last apply go first: a deploy waits
@@ -337,7 +300,7 @@ export class Reconciler {
           force,
         );
         // Report at once: the release manager shows it while other folders apply.
-        if (outcome) await this.report(outcome);
+        if (outcome) await this.reports.report(outcome);
       }
     }
     if (this.checkedOut && revision && !summary.interrupted) {
@@ -452,7 +415,7 @@ export class Reconciler {
     );
     let entry = this.cache.get(key);
     if (!entry || entry.tree !== f.tree) {
-      entry = await this.build(f);
+      entry = await this.render(f);
       this.cache.set(key, entry);
     }
     const fail = (message: string, reason: string, retryMs?: number) => {
@@ -461,7 +424,7 @@ export class Reconciler {
         entry!.attempts++;
         entry!.retryAt = now + retryMs;
       }
-      return this.outcome(f, revision, false, message, reason);
+      return this.reports.record(f, revision, false, message, reason);
     };
     if (entry.error) return fail(entry.error, 'BuildFailed');
     if (entry.retryAt && now < entry.retryAt && !force) {
@@ -478,7 +441,7 @@ export class Reconciler {
     );
     const toRemove = existing.filter(p => !wanted.has(p.name));
     if (toCreate.length) {
-      const names = await this.imageNames(
+      const names = await this.images.names(
         force ||
           !this.state.folders[key] ||
           this.state.folders[key].tree !== f.tree,
@@ -561,7 +524,7 @@ export class Reconciler {
       k => !k.startsWith(folderPrefix) || prefixes.some(p => k.startsWith(p)),
     );
     const changed = toCreate.length > 0 || toRemove.length > 0;
-    return this.outcome(
+    return this.reports.record(
       f,
       revision,
       true,
@@ -571,153 +534,10 @@ export class Reconciler {
     );
   }
 
-  /** Loads and renders a folder; a failure becomes a cache entry with `error`. */
-  private async build(f: ReleaseFolder): Promise<CacheEntry> {
+  /** Renders a folder ({@link renderFolder}); a failure becomes an entry with `error`. */
+  private render(f: ReleaseFolder): Promise<RenderedFolder> {
     const { source, clusterName, ports } = this.options;
-    try {
-      for (const [what, name] of [
-        ['environment', f.environment],
-        ['namespace', f.namespace],
-        ['service', f.service],
-      ]) {
-        if (!DNS1123_LABEL.test(name)) {
-          throw new ManifestError(
-            `${f.path}: the ${what} folder '${name}' is not a DNS-1123 label`,
-          );
-        }
-      }
-      const content = await loadFolder(
-        source.checkoutDir,
-        path.join(source.checkoutDir, f.path),
-      );
-      const desired = await desiredPods(
-        content.objects,
-        {
-          cluster: clusterName,
-          environment: f.environment,
-          namespace: f.namespace,
-          service: f.service,
-          artifactId: content.artifactId,
-        },
-        k => ports.allocate(k),
-      );
-      return { tree: f.tree, desired, attempts: 0 };
-    } catch (e) {
-      const message =
-        e instanceof ManifestError
-          ? e.message
-          : `${f.path}: ${(e as Error).message}`;
-      return { tree: f.tree, error: message, attempts: 0 };
-    }
-  }
-
-  /**
-   * Whether podman's image store changed since the last call (its images.json
-   * mtime); always true when the store file is unknown.
-   */
-  private async imageStoreChanged(): Promise<boolean> {
-    if (!this.imageStore) {
-      this.imageStore = { file: await this.options.podman.imageStoreFile() };
-    }
-    if (!this.imageStore.file) return false;
-    let mtime: number | undefined;
-    try {
-      mtime = fs.statSync(this.imageStore.file).mtimeMs;
-    } catch {
-      mtime = undefined;
-    }
-    const changed = mtime !== this.imageStore.mtime;
-    this.imageStore.mtime = mtime;
-    return changed;
-  }
-
-  /**
-   * Local image names, listed again only when podman's image store changed
-   * (or, when its file is unknown, after {@link IMAGE_TTL_MS} or when `fresh`).
-   */
-  private async imageNames(fresh: boolean): Promise<Set<string>> {
-    const now = this.now();
-    const store = this.imageStore;
-    if (this.images) {
-      const valid = store?.file
-        ? this.images.mtime === store.mtime
-        : !fresh && now - this.images.at < IMAGE_TTL_MS;
-      if (valid) return this.images.names;
-    }
-    this.images = {
-      at: now,
-      mtime: store?.mtime,
-      names: await this.options.podman.imageNames(),
-    };
-    return this.images.names;
-  }
-
-  /** Records the folder's result; @returns the outcome when it must be reported. */
-  private outcome(
-    f: ReleaseFolder,
-    revision: string,
-    ok: boolean,
-    message: string,
-    reason: string,
-    changed = false,
-  ): ApplyOutcome | undefined {
-    const prev = this.state.folders[f.path];
-    const result = ok ? 'applied' : 'failed';
-    const same =
-      prev &&
-      prev.tree === f.tree &&
-      prev.result === result &&
-      prev.message === message;
-    this.state.folders[f.path] = {
-      environment: f.environment,
-      namespace: f.namespace,
-      service: f.service,
-      path: f.path,
-      tree: f.tree,
-      result,
-      revision,
-      appliedRevision: ok ? revision : prev?.appliedRevision,
-      message: ok && same ? prev.message : message,
-      updatedAt:
-        same && !changed ? prev.updatedAt : new Date(this.now()).toISOString(),
-    };
-    if (!DNS1123_LABEL.test(f.environment)) return undefined;
-    const signature = ok ? `${f.tree}|ok` : `${f.tree}|error|${message}`;
-    if (!changed && this.state.reported[f.path] === signature) return undefined;
-    return {
-      environment: f.environment,
-      namespace: f.namespace,
-      service: f.service,
-      path: f.path,
-      revision,
-      ok,
-      message,
-      reason,
-    };
-  }
-
-  private async report(o: ApplyOutcome) {
-    const { reporter, logger, clusterName } = this.options;
-    const r = await postFluxEvent(
-      reporter,
-      o.environment,
-      fluxEvent(o, clusterName),
-    );
-    const signature = o.ok
-      ? `${this.state.folders[o.path]?.tree}|ok`
-      : `${this.state.folders[o.path]?.tree}|error|${o.message}`;
-    if (r.result === 'failed') {
-      logger.warn(
-        `could not report ${o.path} to the release manager (will retry): ${r.detail}`,
-      );
-      return;
-    }
-    if (r.result === 'rejected') {
-      logger.warn(
-        `the release manager rejected the event of ${o.path}: ${r.detail}`,
-      );
-    }
-    this.state.reported[o.path] = signature;
+    return renderFolder(source, clusterName, ports, f);
   }
 
   /** The state `/status` serves. */
@@ -729,34 +549,7 @@ export class Reconciler {
     for (const s of Object.values(this.state.folders).sort((a, b) =>
       a.path.localeCompare(b.path),
     )) {
-      const pods = this.pods
-        .filter(
-          p =>
-            p.labels[LABELS.environment] === s.environment &&
-            p.labels[LABELS.namespace] === s.namespace &&
-            p.labels[LABELS.service] === s.service,
-        )
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map(
-          (p): PodStatus => ({
-            name: p.name,
-            deployment: p.labels[LABELS.deployment],
-            replica: Number(p.labels[LABELS.replica]),
-            generation: p.labels[LABELS.generation],
-            hostPort: p.labels[LABELS.hostPort]
-              ? Number(p.labels[LABELS.hostPort])
-              : undefined,
-            status: p.status,
-            containers: p.containers.map(c => ({
-              // podman names a pod's containers `<pod>-<container>`
-              name: c.name.startsWith(`${p.name}-`)
-                ? c.name.slice(p.name.length + 1)
-                : c.name,
-              status: c.status,
-              restarts: this.backoff.restarts(c.id),
-            })),
-          }),
-        );
+      const pods = podStatuses(this.pods, s, this.backoff);
       (environments[s.environment] ??= {})[s.service] = { ...s, pods };
     }
     return {
