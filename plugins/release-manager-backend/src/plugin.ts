@@ -9,6 +9,7 @@ import { releaseManagerServiceRef } from '@slipway/plugin-release-manager-node';
 import { readReleaseManagerConfig } from './config';
 import { migrateReleaseManagerDatabase } from './database/migrate';
 import { ReleaseNotifier } from './notifier/ReleaseNotifier';
+import { createInsightsRouter } from './insights/router';
 import { createRouter } from './service/router';
 
 /**
@@ -31,6 +32,7 @@ export const releaseManagerPlugin = createBackendPlugin({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         database: coreServices.database,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         notifications: notificationService,
         releaseManager: releaseManagerServiceRef,
@@ -47,6 +49,17 @@ export const releaseManagerPlugin = createBackendPlugin({
             catalog: deps.catalog,
             logger: deps.logger,
             config,
+            client,
+          }),
+        );
+        // Delivery insights of teams and systems: feed, drift, DORA.
+        deps.httpRouter.use(
+          await createInsightsRouter({
+            httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            discovery: deps.discovery,
             client,
           }),
         );

@@ -247,3 +247,43 @@ export interface DoraResponse {
   /** Where the bands come from. */
   bandsSource: string;
 }
+
+/* ------------------------------------------------------------------ */
+/* The portal's routes (release-manager backend plugin)                */
+/* ------------------------------------------------------------------ */
+
+/** A catalog entity whose release-manager service is part of an insights answer. @public */
+export interface InsightsScopeEntity {
+  entityRef: string;
+  /** Its release-manager service (`slipway.dev/release-manager-service`). */
+  service: string;
+  title?: string;
+  /** `owned`: owned by the group (or part of the system); `dependency`: one of theirs depends on it. */
+  relation: 'owned' | 'dependency';
+}
+
+/**
+ * What a portal insights answer covers: the entities asked for (a Group, System,
+ * User or Component), the annotated components they stand for that the caller may
+ * read, and warnings (e.g. incidents that could not be read).
+ * @public
+ */
+export interface InsightsScope {
+  entityRefs: string[];
+  entities: InsightsScopeEntity[];
+  warnings: string[];
+}
+
+/** `GET /api/release-manager/insights/events?entityRef=&range=&zone=&dependencies=`: the feed plus incidents. @public */
+export interface PortalInsightsEventsResponse
+  extends InsightsEventsResponse,
+    InsightsScope {}
+
+/** `GET /api/release-manager/insights/drift?entityRef=&dependencies=`. @public */
+export interface PortalDriftResponse extends DriftResponse, InsightsScope {}
+
+/** `GET /api/release-manager/insights/dora?entityRef=&days=&failureWindowHours=&dependencies=`. @public */
+export interface PortalDoraResponse extends DoraResponse, InsightsScope {
+  /** Incidents passed to the release manager (open ones, from the on-call plugin). */
+  incidentsCounted: number;
+}

@@ -17,6 +17,9 @@ const METHODS = [
   'applyBranchRestrictionPolicy',
   'deletePolicies',
   'events',
+  'insightsEvents',
+  'insightsDrift',
+  'insightsDora',
 ] as const;
 
 /**
