@@ -8,7 +8,7 @@ import {
   ReleaseManagerConfigInput,
   resolveConfig,
 } from './config';
-import { ConfigRepo } from './git/ConfigRepo';
+import { ConfigRepo, redact } from './git/ConfigRepo';
 import {
   ArtifactStore,
   DirectoryArtifactStore,
@@ -148,7 +148,9 @@ export async function serve(
   const sweepTimer = setInterval(sweep, AUTO_ROLLBACK_SWEEP_MS);
   sweepTimer.unref();
   logger?.info(
-    `release manager listening on ${url} (config repo ${config.configRepo.url}, data ${config.dataDir})`,
+    `release manager listening on ${url} (config repo ${redact(
+      config.configRepo.url,
+    )}, data ${config.dataDir})`,
   );
 
   let stopped: Promise<void> | undefined;

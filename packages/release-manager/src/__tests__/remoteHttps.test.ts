@@ -282,6 +282,35 @@ describe('config repo over HTTPS with a token (git http-backend on the loopback)
     expectNoSecret(logs.join('\n'));
   });
 
+  it('works with the token in the URL too, and logs that URL redacted', async () => {
+    const port = new URL(url).port;
+    const logs: string[] = [];
+    const inUrl = await startWithRemote(
+      bare,
+      {
+        url: `https://${USER}:${SECRET}@127.0.0.1:${port}/config.git`,
+        caFile: tls.certPath,
+      },
+      logs,
+    );
+    try {
+      const a = await push(inUrl, 'https-url-token');
+      const res = await release(inUrl, {
+        service: 'https-url-token',
+        environment: 'dev',
+        artifactId: a.id,
+      });
+      expect(res.status).toBe(200);
+      expect(subjects(inUrl)[0]).toBe(`[dev/https-url-token] release ${a.id}`);
+    } finally {
+      await inUrl.stop();
+    }
+    expect(logs.join('\n')).toContain(
+      `config repo https://***@127.0.0.1:${port}/config.git`,
+    );
+    expectNoSecret(logs.join('\n'));
+  });
+
   it('refuses a server whose certificate does not verify (no caFile: the system CAs), naming the remote', async () => {
     const error = await startWithRemote(bare, {
       url,
