@@ -19,6 +19,11 @@ import {
   releaseManagerReleaseReadPermission,
 } from '@slipway/plugin-release-manager-common';
 
+/** The catalog filter value "the field exists" (the same symbol as @backstage/catalog-client's CATALOG_FILTER_EXISTS). */
+const CATALOG_EXISTS = Symbol.for(
+  'CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111',
+);
+
 /** At most this many entity refs per request. */
 export const MAX_SCOPE_REFS = 20;
 
@@ -194,9 +199,3 @@ export async function resolveScope(options: {
     warnings: [],
   };
 }
-
-/** The catalog filter value "the field exists" (CATALOG_FILTER_EXISTS). */
-const CATALOG_EXISTS = Symbol.for(
-  // https://backstage.io/docs/reference/catalog-client.catalog_filter_exists
-  'CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111',
-);
