@@ -18,6 +18,37 @@ export interface Config {
          */
         allowFileLocations?: boolean;
       };
+      /**
+       * Where the golden path publishes new services and whose CI builds them
+       * (`slipway:publish:target`): `local` (default; bare repositories on this machine,
+       * built by the local CI) or `github` (`publish:github` with branch protection,
+       * registered by URL, built by GitHub Actions).
+       */
+      publish?: {
+        target?: 'local' | 'github';
+        /** `github`: the organisation (or user) that owns the new repositories. */
+        githubOwner?: string;
+        /** `github`: the GitHub host of `integrations.github` (default github.com). */
+        githubHost?: string;
+      };
+      /** The local CI (packages/local-ci) that builds the repositories of `publish:local-git`. */
+      localCi?: {
+        /**
+         * Base URL of the local CI, e.g. `http://localhost:7400` (the default). The
+         * `post-receive` hook of every new repository notifies it; `slipway:ci:wait` polls it.
+         */
+        baseUrl?: string;
+        /** Whether `publish:local-git` installs the post-receive hook (default true). */
+        installHook?: boolean;
+      };
+      /** Prometheus links of `grafana:dashboard:create` when there is no Grafana. */
+      prometheus?: {
+        /**
+         * Prometheus URL users open (its `/graph` page). Default
+         * `serviceHealth.prometheus.baseUrl`, else `http://localhost:9090`.
+         */
+        publicUrl?: string;
+      };
       /** `grafana:dashboard:create`. */
       grafana?: {
         /**

@@ -8,6 +8,7 @@ Runs the local CI on LOCAL_CI_HOST:LOCAL_CI_PORT (127.0.0.1:7400). Environment:
   LOCAL_CI_REPOS_DIR    the bare repositories it builds (default $SLIPWAY_DATA/repos)
   LOCAL_CI_PUBLIC_URL   base URL of the log links (default http://localhost:<port>)
   LOCAL_CI_TIMEOUT_MS   per-run limit (default 600000)
+  LOCAL_CI_RUN_LOCK     a lock file each run holds shared (flock -s)
 Every other variable (PATH, RELEASE_MANAGER_URL, RELEASE_MANAGER_ARTIFACT_TOKEN, IMAGE_PREFIX,
 BASE_IMAGE, CONTAINERS_CONF, ...) is passed to each repository's ci/run.sh.`;
 
@@ -29,6 +30,7 @@ export async function main(args: string[]): Promise<number> {
     publicUrl: (process.env.LOCAL_CI_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     env: process.env,
     timeoutMs: Number(process.env.LOCAL_CI_TIMEOUT_MS ?? 600_000),
+    runLock: process.env.LOCAL_CI_RUN_LOCK || undefined,
   });
   await new Promise<void>((resolve, reject) => {
     ci.server.once('error', reject);

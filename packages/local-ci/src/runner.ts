@@ -22,6 +22,11 @@ export interface ExecuteRunOptions {
   env: NodeJS.ProcessEnv;
   /** The script is killed (its whole process group) after this long; default 600 000 ms. */
   timeoutMs?: number;
+  /**
+   * A lock file the script runs under, shared (`flock -s`): whoever prepares something
+   * every run needs (the start script building a base image) holds it exclusively.
+   */
+  runLock?: string;
 }
 
 /**
@@ -83,7 +88,10 @@ export async function executeRun(
   say(`$ sh ${CI_ENTRY_POINT}`);
 
   const exitCode = await new Promise<number>(resolve => {
-    const child = spawn('sh', [CI_ENTRY_POINT], {
+    const [command, ...args] = options.runLock
+      ? ['flock', '-s', options.runLock, 'sh', CI_ENTRY_POINT]
+      : ['sh', CI_ENTRY_POINT];
+    const child = spawn(command, args, {
       cwd: dir,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,6 +18,8 @@ export interface LocalCiOptions {
   env: NodeJS.ProcessEnv;
   /** Per-run time limit in milliseconds; default 600 000. */
   timeoutMs?: number;
+  /** Lock file every run holds shared (see `ExecuteRunOptions.runLock`). */
+  runLock?: string;
 }
 
 /** A running local CI: its HTTP server (not listening yet), its runs, and its queue. */
@@ -133,6 +135,7 @@ export function createLocalCi(options: LocalCiOptions): LocalCi {
         workRoot,
         env: options.env,
         timeoutMs: options.timeoutMs,
+        runLock: options.runLock,
       }).finally(() => {
         pending--;
       }),

@@ -53,3 +53,11 @@ export function committerOf(user: { entity?: any; ref?: string } | undefined): {
     committerEmail: profile.email ?? `${refName}@users.noreply.slipway.local`,
   };
 }
+
+/** Base URL of the local CI: `slipway.scaffolder.localCi.baseUrl`, default `http://localhost:7400`. */
+export function localCiBaseUrl(config: Config): string {
+  return (
+    config.getOptionalString('slipway.scaffolder.localCi.baseUrl') ??
+    'http://localhost:7400'
+  ).replace(/\/+$/, '');
+}

@@ -14,9 +14,8 @@ export { createPublishLocalGitAction } from './actions/localGit';
 export { createRegisterFileAction } from './actions/registerFile';
 export { createGrafanaDashboardAction } from './actions/grafanaDashboard';
 export { serviceDashboard } from './actions/dashboard';
-export {
-  createArtifactAction,
-  createPolicyApplyAction,
-  createReleaseAction,
-} from './actions/releaseManager';
-export { kustomizeBuild, renderManifests } from './actions/kustomize';
+export { createPolicyApplyAction, createReleaseAction } from './actions/releaseManager';
+export { createWaitForCiAction } from './actions/waitForCi';
+export type { WaitForCiActionOptions } from './actions/waitForCi';
+export { createPublishTargetAction, publishTarget } from './actions/publishTarget';
+export type { PublishTarget } from './actions/publishTarget';

@@ -6,16 +6,14 @@ import { createGrafanaDashboardAction } from './actions/grafanaDashboard';
 import { createPublishLocalGitAction } from './actions/localGit';
 import { createNameAvailableAction } from './actions/nameAvailable';
 import { createRegisterFileAction } from './actions/registerFile';
-import {
-  createArtifactAction,
-  createPolicyApplyAction,
-  createReleaseAction,
-} from './actions/releaseManager';
+import { createPublishTargetAction } from './actions/publishTarget';
+import { createPolicyApplyAction, createReleaseAction } from './actions/releaseManager';
+import { createWaitForCiAction } from './actions/waitForCi';
 
 /**
  * Scaffolder module with Slipway's golden-path actions: `slipway:name:available`,
- * `publish:local-git`, `catalog:register:file`, `grafana:dashboard:create`,
- * `release-manager:artifact:create`, `release-manager:policy:apply` and
+ * `slipway:publish:target`, `publish:local-git`, `catalog:register:file`,
+ * `grafana:dashboard:create`, `slipway:ci:wait`, `release-manager:policy:apply` and
  * `release-manager:release`.
  *
  * @public
@@ -37,7 +35,8 @@ export const scaffolderModuleSlipway = createBackendModule({
           createPublishLocalGitAction({ config, catalog }),
           createRegisterFileAction({ catalog }),
           createGrafanaDashboardAction({ config }),
-          createArtifactAction({ config, releaseManager }),
+          createPublishTargetAction({ config }),
+          createWaitForCiAction({ config, releaseManager }),
           createPolicyApplyAction({ config, releaseManager }),
           createReleaseAction({ config, releaseManager }),
         );

@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import yaml from 'yaml';
-import { renderManifests } from './actions/kustomize';
 
 const run = promisify(execFile);
 const skeletons = path.resolve(__dirname, '../../../templates/service/skeleton');
@@ -98,12 +97,28 @@ describe.each(['node', 'go'])('the %s skeleton', runtime => {
     );
   });
 
-  it('renders a manifest set for every environment', async () => {
-    const manifests = await renderManifests(dir.resolve('deploy'), ['dev', 'staging', 'prod']);
-    const prod = yaml.parse(manifests.prod['10-deployment-fraud-check.yaml']);
+  it('renders every overlay with the real kustomize (kubectl kustomize), as its CI does', async () => {
+    const renderOverlay = async (env: string) =>
+      yaml
+        .parseAllDocuments((await run('kubectl', ['kustomize', dir.resolve(`deploy/overlays/${env}`)])).stdout)
+        .map(d => d.toJSON());
+    const prod = (await renderOverlay('prod')).find(d => d.kind === 'Deployment');
     expect(prod.metadata.namespace).toBe('payments');
     expect(prod.spec.replicas).toBe(3);
-    expect(yaml.parse(manifests.dev['10-deployment-fraud-check.yaml']).spec.replicas).toBe(1);
+    expect(prod.metadata.labels).toMatchObject({ environment: 'prod', 'app.kubernetes.io/name': 'fraud-check' });
+    expect(prod.spec.template.spec.containers[0].image).toBe('ghcr.io/slipway-dev/fraud-check:latest');
+    expect((await renderOverlay('dev')).find(d => d.kind === 'Deployment').spec.replicas).toBe(1);
+  });
+
+  it('has one CI entry point, ci/run.sh, that its GitHub Actions workflow calls', () => {
+    const workflow = yaml.parse(fs.readFileSync(dir.resolve('.github/workflows/ci.yaml'), 'utf8'));
+    const steps = workflow.jobs.ci.steps.map((st: any) => st.run).filter(Boolean);
+    expect(steps).toEqual(['sh ci/run.sh']);
+    const script = fs.readFileSync(dir.resolve('ci/run.sh'), 'utf8');
+    expect(script).toContain('SERVICE="${SERVICE:-fraud-check}"');
+    for (const step of ['sh ci/test.sh', 'build --quiet', '$KUSTOMIZE', 'artifact push']) {
+      expect(script).toContain(step);
+    }
   });
 
   it("passes the generated service's own unit test", async () => {

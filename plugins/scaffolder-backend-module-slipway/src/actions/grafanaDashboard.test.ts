@@ -80,12 +80,16 @@ describe('grafana:dashboard:create', () => {
   it('without Grafana, writes a sidecar ConfigMap into deploy/base and its kustomization', async () => {
     mockDir.setContent({
       'deploy/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'catalog-info.yaml':
+        'kind: Component\nmetadata:\n  name: fraud-check # the service\n  links:\n    - url: https://grafana.invalid/d/x\n      title: Dashboard\n    - url: https://example.com/runbook\n      title: Runbook\n---\nkind: API\nmetadata:\n  name: fraud-check-api\n',
     });
     const ctx = mockContext({
       input: { name: 'fraud-check' },
       workspacePath: mockDir.path,
     });
-    await createGrafanaDashboardAction({ config: new ConfigReader({}) }).handler(ctx);
+    await createGrafanaDashboardAction({
+      config: new ConfigReader({ serviceHealth: { prometheus: { baseUrl: 'http://prometheus.test:9090/' } } }),
+    }).handler(ctx);
     const cm = yaml.parse(
       fs.readFileSync(`${mockDir.path}/deploy/base/dashboard-configmap.yaml`, 'utf8'),
     );
@@ -97,8 +101,31 @@ describe('grafana:dashboard:create', () => {
       yaml.parse(fs.readFileSync(`${mockDir.path}/deploy/base/kustomization.yaml`, 'utf8'))
         .resources,
     ).toEqual(['deployment.yaml', 'dashboard-configmap.yaml']);
-    expect(ctx.output).toHaveBeenCalledWith('dashboardUrl', 'https://grafana.slipway.dev/d/fraud-check');
+    // no Grafana to open it in: a Prometheus graph of the service's own signals
+    const url = new URL(ctx.output.mock.calls.find((c: any[]) => c[0] === 'dashboardUrl')[1]);
+    expect(url.origin + url.pathname).toBe('http://prometheus.test:9090/graph');
+    expect(url.searchParams.get('g0.expr')).toBe('sum(rate(http_requests_total{service="fraud-check"}[5m]))');
+    expect(url.searchParams.get('g1.expr')).toMatch(/code=~"5\.\."/);
+    expect(url.searchParams.get('g2.expr')).toMatch(/^histogram_quantile\(0.99/);
+    expect(url.searchParams.get('g3.expr')).toBeNull();
     expect(ctx.output).toHaveBeenCalledWith('mode', 'configmap');
+    const catalogInfo = fs.readFileSync(`${mockDir.path}/catalog-info.yaml`, 'utf8');
+    const [component, api] = yaml.parseAllDocuments(catalogInfo).map(d => d.toJSON());
+    expect(component.metadata.links).toEqual([
+      { url: url.toString(), title: 'Dashboard' },
+      { url: 'https://example.com/runbook', title: 'Runbook' },
+    ]);
+    expect(api.metadata.name).toBe('fraud-check-api');
+    expect(catalogInfo).toContain('# the service');
+  });
+
+  it('without the Grafana API but with a public Grafana, links the dashboard there', async () => {
+    mockDir.setContent({ 'deploy/base/kustomization.yaml': 'resources: []\n' });
+    const ctx = mockContext({ input: { name: 'fraud-check' }, workspacePath: mockDir.path });
+    await createGrafanaDashboardAction({
+      config: new ConfigReader({ slipway: { scaffolder: { grafana: { publicUrl: 'https://grafana.example.com/' } } } }),
+    }).handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('dashboardUrl', 'https://grafana.example.com/d/fraud-check');
   });
 
   it('refuses a targetPath in a sibling folder such as <workspace>-evil', async () => {

@@ -7,7 +7,38 @@ import yaml from 'yaml';
 import { assertDnsLabel } from '../config';
 import { serviceDashboard } from './dashboard';
 import { examples } from './grafanaDashboard.examples';
+import { prometheusGraphUrl, prometheusPublicUrl } from './prometheusGraph';
 import { resolveInside } from './workspacePath';
+
+/** The PromQL of the dashboard's panels whose metrics the service itself exports. */
+function serviceQueries(dashboard: Record<string, unknown>): string[] {
+  return ((dashboard.panels as any[]) ?? [])
+    .map(p => p.targets?.[0]?.expr as string)
+    .filter(expr => expr && /http_request/.test(expr));
+}
+
+/**
+ * Points the workspace's `catalog-info.yaml` link titled `Dashboard` (if any) at `url`,
+ * keeping the rest of the file as it is.
+ */
+async function linkCatalogInfo(workspacePath: string, url: string): Promise<boolean> {
+  const file = path.join(workspacePath, 'catalog-info.yaml');
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (!text) return false;
+  const docs = yaml.parseAllDocuments(text);
+  let changed = false;
+  for (const doc of docs) {
+    const links = doc.getIn(['metadata', 'links']) as any;
+    for (const item of links?.items ?? []) {
+      if (item.get?.('title') === 'Dashboard') {
+        item.set('url', url);
+        changed = true;
+      }
+    }
+  }
+  if (changed) await fs.writeFile(file, docs.map(d => d.toString()).join(''));
+  return changed;
+}
 
 /**
  * Creates the `grafana:dashboard:create` action. With `slipway.scaffolder.grafana.baseUrl`
@@ -16,7 +47,11 @@ import { resolveInside } from './workspacePath';
  * Without, it writes the dashboard as code: a ConfigMap labelled `grafana_dashboard: "1"`
  * (the kube-prometheus-stack Grafana sidecar convention) at `targetPath` in the workspace,
  * added to the kustomization next to it, so the release manager carries it into the config
- * repo with the service's manifests on every release.
+ * repo with the service's manifests on every release. Its link is then the Grafana of
+ * `slipway.scaffolder.grafana.publicUrl` when one is configured, else a Prometheus graph of
+ * the service's request rate, error ratio and p99 latency (see {@link prometheusGraphUrl}):
+ * a page that exists on the embedded default. The link titled `Dashboard` of the
+ * workspace's `catalog-info.yaml` is set to the same URL.
  * Throws an Error with Grafana's message when Grafana answers non-2xx.
  */
 export function createGrafanaDashboardAction(options: { config: Config }) {
@@ -50,11 +85,10 @@ export function createGrafanaDashboardAction(options: { config: Config }) {
         .getOptionalString('slipway.scaffolder.grafana.baseUrl')
         ?.replace(/\/+$/, '');
       const token = config.getOptionalString('slipway.scaffolder.grafana.token');
-      const publicUrl = (
-        config.getOptionalString('slipway.scaffolder.grafana.publicUrl') ??
-        baseUrl ??
-        'https://grafana.slipway.dev'
-      ).replace(/\/+$/, '');
+      const grafanaPublicUrl = (
+        config.getOptionalString('slipway.scaffolder.grafana.publicUrl') ?? baseUrl
+      )?.replace(/\/+$/, '');
+      const publicUrl = grafanaPublicUrl ?? '';
 
       if (baseUrl && token) {
         if (ctx.isDryRun) {
@@ -81,16 +115,14 @@ export function createGrafanaDashboardAction(options: { config: Config }) {
         }
         const url = `${publicUrl}${body.url ?? `/d/${body.uid ?? name}`}`;
         ctx.logger.info(`Grafana dashboard ${body.uid ?? name} created: ${url}`);
+        await linkCatalogInfo(ctx.workspacePath, url);
         ctx.output('dashboardUrl', url);
         ctx.output('mode', 'api');
         return;
       }
 
-      const target = resolveInside(
-        ctx.workspacePath,
-        'targetPath',
-        ctx.input.targetPath ?? 'deploy/base/dashboard-configmap.yaml',
-      );
+      const targetPath = ctx.input.targetPath ?? 'deploy/base/dashboard-configmap.yaml';
+      const target = resolveInside(ctx.workspacePath, 'targetPath', targetPath);
       if (target === ctx.workspacePath) {
         throw new InputError('targetPath must name a file inside the workspace');
       }
@@ -104,11 +136,13 @@ export function createGrafanaDashboardAction(options: { config: Config }) {
         },
         data: { [`${name}.json`]: JSON.stringify(dashboard, null, 2) },
       };
-      const url = `${publicUrl}/d/${name}`;
+      const url = grafanaPublicUrl
+        ? `${grafanaPublicUrl}/d/${name}`
+        : prometheusGraphUrl(prometheusPublicUrl(config), serviceQueries(dashboard));
       ctx.output('dashboardUrl', url);
       ctx.output('mode', 'configmap');
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would write ${ctx.input.targetPath}`);
+        ctx.logger.info(`Dry run: would write ${targetPath}`);
         return;
       }
       await fs.mkdir(path.dirname(target), { recursive: true });
@@ -124,8 +158,13 @@ export function createGrafanaDashboardAction(options: { config: Config }) {
         if (!doc.resources.includes(file)) doc.resources.push(file);
         await fs.writeFile(kustomization, yaml.stringify(doc));
       }
+      await linkCatalogInfo(ctx.workspacePath, url);
       ctx.logger.info(
-        `No Grafana API configured: wrote the dashboard as ConfigMap ${ctx.input.targetPath} (grafana_dashboard: "1"); it reaches the config repo with the service's manifests. ${url}`,
+        `No Grafana API configured: wrote the dashboard as ConfigMap ${targetPath} (grafana_dashboard: "1"); it reaches the config repo with the service's manifests. ${
+          grafanaPublicUrl
+            ? `Grafana: ${url}`
+            : `No Grafana to open it in: the dashboard link is a Prometheus graph of the service's signals, ${url}`
+        }`,
       );
     },
   });

@@ -13,8 +13,9 @@ jest.setTimeout(30_000);
 describe('publish:local-git', () => {
   const data = createMockDirectory();
   const workspace = createMockDirectory();
+  // no local CI in these tests: the hook would post to one
   const config = new ConfigReader({
-    slipway: { scaffolder: { localGit: { baseDir: data.resolve('repos') } } },
+    slipway: { scaffolder: { localGit: { baseDir: data.resolve('repos') }, localCi: { installHook: false } } },
   });
   const user = {
     ref: 'user:default/guest',
@@ -55,6 +56,31 @@ describe('publish:local-git', () => {
     expect(ctx.output).toHaveBeenCalledWith('catalogInfoUrl', `file:${checkout}`);
     expect(ctx.output).toHaveBeenCalledWith('remoteUrl', `file://${bare}`);
     expect(ctx.output).toHaveBeenCalledWith('commitHash', log.latest!.hash);
+  });
+
+  it('installs the local CI post-receive hook before the push, with the configured URL', async () => {
+    const withCi = new ConfigReader({
+      slipway: {
+        scaffolder: {
+          localGit: { baseDir: data.resolve('repos') },
+          localCi: { baseUrl: 'http://127.0.0.1:9/' },
+        },
+      },
+    });
+    await createPublishLocalGitAction({ config: withCi, catalog: catalogServiceMock() }).handler(
+      ctxFor('hooked-svc'),
+    );
+    const hook = data.resolve('repos/hooked-svc.git/hooks/post-receive');
+    expect(fs.statSync(hook).mode & 0o111).toBeTruthy();
+    expect(fs.readFileSync(hook, 'utf8')).toContain('LOCAL_CI_URL="${SLIPWAY_LOCAL_CI_URL:-http://127.0.0.1:9}"');
+
+    const without = new ConfigReader({
+      slipway: { scaffolder: { localGit: { baseDir: data.resolve('repos') }, localCi: { installHook: false } } },
+    });
+    await createPublishLocalGitAction({ config: without, catalog: catalogServiceMock() }).handler(
+      ctxFor('unhooked-svc'),
+    );
+    expect(fs.existsSync(data.resolve('repos/unhooked-svc.git/hooks/post-receive'))).toBe(false);
   });
 
   it('refuses an existing repository whose component is in the catalog', async () => {

@@ -5,7 +5,8 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { assertDnsLabel, committerOf, localGitBaseDir } from '../config';
+import { postReceiveHook } from '@slipway/local-ci';
+import { assertDnsLabel, committerOf, localCiBaseUrl, localGitBaseDir } from '../config';
 import { examples } from './localGit.examples';
 import { resolveInside } from './workspacePath';
 
@@ -21,6 +22,10 @@ async function exists(p: string): Promise<boolean> {
  * a bare repository `<baseDir>/<name>.git` holding the workspace on `main` (one commit
  * authored by the user running the template), plus a working copy `<baseDir>/<name>/`
  * (a clone of it) that the catalog reads as a `file` location.
+ * Before the push it installs the local CI's `post-receive` hook in the bare repository
+ * (`postReceiveHook` of `@slipway/local-ci`, URL `slipway.scaffolder.localCi.baseUrl`),
+ * so this push and every later push to any branch runs the repository's `ci/run.sh`; off
+ * with `slipway.scaffolder.localCi.installHook: false`.
  *
  * A repository that already exists is refused (ConflictError) when the catalog has an
  * entity `component:default/<name>`; otherwise it is what a failed run left behind and
@@ -107,6 +112,12 @@ export function createPublishLocalGitAction(options: {
       };
       await fs.mkdir(baseDir, { recursive: true });
       await simpleGit().raw(['init', '--bare', '--initial-branch', branch, bare]);
+      if (config.getOptionalBoolean('slipway.scaffolder.localCi.installHook') ?? true) {
+        await fs.writeFile(path.join(bare, 'hooks', 'post-receive'), postReceiveHook(localCiBaseUrl(config)), {
+          mode: 0o755,
+        });
+        ctx.logger.info(`Installed the local CI hook: every push runs ci/run.sh (${localCiBaseUrl(config)})`);
+      }
 
       const src = simpleGit(source).env(env);
       await src.raw(['init', '--initial-branch', branch]);

@@ -4,18 +4,6 @@ import yaml from 'yaml';
 const step = (id: string, action: string, input: Record<string, unknown>) =>
   yaml.stringify({ steps: [{ id, action, name: id, input }] });
 
-/** Examples of `release-manager:artifact:create`. */
-export const artifactExamples: TemplateExample[] = [
-  {
-    description: 'Upload the first artifact with the manifests rendered from deploy/overlays',
-    example: step('artifact', 'release-manager:artifact:create', {
-      service: '${{ parameters.name }}',
-      namespace: '${{ parameters.system }}',
-      sha: '${{ steps.publish.output.commitHash }}',
-    }),
-  },
-];
-
 /** Examples of `release-manager:policy:apply`. */
 export const policyExamples: TemplateExample[] = [
   {

@@ -1,41 +1,51 @@
 import { ConfigReader } from '@backstage/config';
-import fs from 'node:fs';
-import path from 'node:path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { mockContext } from '../__testUtils__/mockContext';
-import { ReleaseManagerClient } from '@slipway/plugin-release-manager-common';
+import { ReleaseManagerClient, artifactIdFor } from '@slipway/plugin-release-manager-common';
 import { startReleaseManager } from '@slipway/release-manager';
 import {
   createReleaseManagerService,
   readReleaseManagerConnection,
 } from '@slipway/plugin-release-manager-node';
-import {
-  createArtifactAction,
-  createPolicyApplyAction,
-  createReleaseAction,
-} from './releaseManager';
+import { createPolicyApplyAction, createReleaseAction } from './releaseManager';
 
 jest.setTimeout(60_000);
 
-const deploy = {
-  'deploy/base/kustomization.yaml': 'resources: [deployment.yaml, service.yaml]\n',
-  'deploy/base/deployment.yaml':
-    'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: fraud-check }\nspec:\n  replicas: 1\n  template: { spec: { containers: [{ name: fraud-check, image: x }] } }\n',
-  'deploy/base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: fraud-check }\n',
-  ...Object.fromEntries(
-    ['dev', 'staging', 'prod'].flatMap(env => [
-      [
-        `deploy/overlays/${env}/kustomization.yaml`,
-        `namespace: payments\nresources: [../../base]\npatches: [{ path: replicas.yaml }]\nlabels: [{ pairs: { environment: ${env} } }]\n`,
-      ],
-      [
-        `deploy/overlays/${env}/replicas.yaml`,
-        `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: fraud-check }\nspec: { replicas: ${env === 'prod' ? 3 : 1} }\n`,
-      ],
-    ]),
-  ),
-};
+const sha = 'a'.repeat(40);
 
+/** Uploads an artifact as CI does (spec + one manifest per environment); returns its id. */
+async function uploadAsCi(
+  client: ReleaseManagerClient,
+  service: string,
+  branch = 'main',
+): Promise<string> {
+  const id = artifactIdFor(branch, sha, 'b'.repeat(40));
+  const deployment = (env: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${service}, namespace: payments }\nspec:\n  replicas: ${env === 'prod' ? 3 : 1}\n  template: { spec: { containers: [{ name: ${service}, image: 'localhost/slipway/${service}:${sha}' }] } }\n`;
+  await client.createArtifact({
+    artifact: {
+      id,
+      service,
+      namespace: 'payments',
+      application: {
+        branch,
+        sha,
+        authorName: 'Jane',
+        authorEmail: 'jane@example.com',
+        committerName: 'Jane',
+        committerEmail: 'jane@example.com',
+        message: 'Initial commit',
+        name: service,
+        provider: 'slipway-local-ci',
+      },
+      stages: [{ id: 'build', data: { image: `localhost/slipway/${service}`, tag: sha } }],
+    },
+    manifests: Object.fromEntries(
+      ['dev', 'staging', 'prod'].map(env => [env, { [`40-${service}.yaml`]: deployment(env) }]),
+    ),
+  });
+  return id;
+}
 const user = {
   ref: 'user:default/guest',
   entity: {
@@ -45,14 +55,11 @@ const user = {
     spec: { profile: { displayName: 'Guest User', email: 'guest@slipway.example' } },
   } as any,
 };
-const sha = 'a'.repeat(40);
-
 describe('release-manager actions against the real release manager', () => {
   const dataDir = createMockDirectory();
-  const workspace = createMockDirectory();
   let rm: { url: string; stop(): Promise<void> };
   let config: ConfigReader;
-  let options: Parameters<typeof createArtifactAction>[0];
+  let options: Parameters<typeof createReleaseAction>[0];
   let client: ReleaseManagerClient;
 
   beforeAll(async () => {
@@ -65,20 +72,10 @@ describe('release-manager actions against the real release manager', () => {
     client = new ReleaseManagerClient({ baseUrl: rm.url, token: 'test-token' });
   });
   afterAll(() => rm?.stop());
-  beforeEach(() => workspace.setContent(deploy));
 
-  it('uploads the artifact, applies the policy (releasing it to dev) and releases it to prod', async () => {
-    const artifactCtx = mockContext({
-      input: { service: 'fraud-check', namespace: 'payments', squad: 'payments', sha },
-      workspacePath: workspace.path,
-      user,
-    });
-    await createArtifactAction(options).handler(artifactCtx);
-    const artifactId = (artifactCtx.output as jest.Mock).mock.calls.find(
-      c => c[0] === 'artifactId',
-    )![1];
-    expect(artifactId).toMatch(/^main-aaaaaaaaaa-[0-9a-f]{10}$/);
-    expect(artifactCtx.output).toHaveBeenCalledWith('autoReleasedTo', []);
+  it('applies the policy (releasing the CI-built artifact to dev) and releases it to prod', async () => {
+    const artifactId = await uploadAsCi(client, 'fraud-check');
+    expect(artifactId).toMatch(/^main-aaaaaaaaaa-bbbbbbbbbb$/);
 
     const policyCtx = mockContext({ input: { service: 'fraud-check' }, user });
     await createPolicyApplyAction(options).handler(policyCtx);
@@ -109,26 +106,8 @@ describe('release-manager actions against the real release manager', () => {
     );
   });
 
-  it('renders the prod overlay (namespace, patch, labels) into the artifact', async () => {
-    const ctx = mockContext({
-      input: { service: 'fraud-check-2', namespace: 'payments', sha },
-      workspacePath: workspace.path,
-      user,
-    });
-    await createArtifactAction(options).handler(ctx);
-    const artifacts = await client.describeArtifacts('fraud-check-2');
-    expect(artifacts.artifacts).toHaveLength(1);
-    expect(artifacts.artifacts[0].application.authorName).toBe('Guest User');
-  });
-
   it('refuses a release to prod from a branch the global restriction forbids', async () => {
-    const ctx = mockContext({
-      input: { service: 'fraud-check-3', namespace: 'payments', sha, branch: 'feature-x' },
-      workspacePath: workspace.path,
-      user,
-    });
-    await createArtifactAction(options).handler(ctx);
-    const artifactId = (ctx.output as jest.Mock).mock.calls.find(c => c[0] === 'artifactId')![1];
+    const artifactId = await uploadAsCi(client, 'fraud-check-3', 'feature-x');
     await expect(
       createReleaseAction(options).handler(
         mockContext({
@@ -141,11 +120,8 @@ describe('release-manager actions against the real release manager', () => {
 
   it('refuses bad input before calling the release manager', async () => {
     await expect(
-      createArtifactAction(options).handler(
-        mockContext({
-          input: { service: 'Fraud_Check', namespace: 'payments', sha },
-          workspacePath: workspace.path,
-        }),
+      createReleaseAction(options).handler(
+        mockContext({ input: { service: 'Fraud_Check', artifactId: 'main-x-y' } }),
       ),
     ).rejects.toThrow(/service "Fraud_Check" is not a DNS-1123 label/);
     await expect(
@@ -155,40 +131,14 @@ describe('release-manager actions against the real release manager', () => {
     ).rejects.toThrow(/environment "Prod!" is not a DNS-1123 label/);
   });
 
-  it('refuses a deployPath in a sibling folder such as <workspace>-evil', async () => {
-    const evil = `${workspace.path}-evil`;
-    fs.mkdirSync(path.join(evil, 'base'), { recursive: true });
-    try {
-      await expect(
-        createArtifactAction(options).handler(
-          mockContext({
-            input: {
-              service: 'evil-svc',
-              namespace: 'payments',
-              sha,
-              deployPath: `../${path.basename(evil)}`,
-            },
-            workspacePath: workspace.path,
-            user,
-          }),
-        ),
-      ).rejects.toThrow(/^deployPath ".*-evil" must stay inside /);
-      await expect(client.describeArtifacts('evil-svc')).rejects.toThrow();
-    } finally {
-      fs.rmSync(evil, { recursive: true, force: true });
-    }
-  });
-
   it('changes nothing in dry runs', async () => {
     const dry = (input: any) => ({
-      ...mockContext({ input, workspacePath: workspace.path, user }),
+      ...mockContext({ input, user }),
       isDryRun: true,
     });
+    await uploadAsCi(client, 'fraud-check-2');
     await createPolicyApplyAction(options).handler(dry({ service: 'fraud-check-2' }));
     expect((await client.listPolicies('fraud-check-2')).autoReleases).toEqual([]);
-    await createArtifactAction(options).handler(
-      dry({ service: 'dry-svc', namespace: 'payments', sha }),
-    );
     await createReleaseAction(options).handler(
       dry({ service: 'dry-svc', environment: 'prod', artifactId: 'main-x-y' }),
     );

@@ -1,21 +1,8 @@
 import { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { InputError } from '@backstage/errors';
-import {
-  ArtifactSpec,
-  artifactIdFor,
-  sanitizeBranchForArtifactId,
-} from '@slipway/plugin-release-manager-common';
 import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
-import { createHash } from 'node:crypto';
 import { assertDnsLabel, committerOf } from '../config';
-import { renderManifests } from './kustomize';
-import { resolveInside } from './workspacePath';
-import {
-  artifactExamples,
-  policyExamples,
-  releaseExamples,
-} from './releaseManager.examples';
+import { policyExamples, releaseExamples } from './releaseManager.examples';
 
 /** What the release-manager actions need. */
 export type ReleaseManagerActionOptions = {
@@ -26,98 +13,9 @@ export type ReleaseManagerActionOptions = {
 };
 
 /**
- * Creates `release-manager:artifact:create`: renders `<deployPath>/overlays/<env>` for every
- * release-manager environment (see {@link renderManifests}) and uploads them with the
- * artifact spec (id `<branch>-<sha10>-<manifestsSha10>` by `artifactIdFor` of the common
- * rules) to `POST /artifacts/create`.
- * Matching auto-release policies fire at once; their results are output.
- */
-export function createArtifactAction(options: ReleaseManagerActionOptions) {
-  const { releaseManager } = options;
-  return createTemplateAction({
-    id: 'release-manager:artifact:create',
-    description:
-      'Uploads an artifact (spec plus the manifests per environment rendered from deploy/overlays) to the release manager',
-    examples: artifactExamples,
-    supportsDryRun: true,
-    schema: {
-      input: {
-        service: z => z.string().describe('Service name (DNS-1123 label)'),
-        namespace: z => z.string().describe('Kubernetes namespace (DNS-1123 label)'),
-        squad: z => z.string().optional().describe('Owning team'),
-        branch: z => z.string().default('main').describe('Branch the commit is on'),
-        sha: z => z.string().regex(/^[0-9a-f]{40}$/).describe('Application commit (40 hex)'),
-        repositoryUrl: z => z.string().optional().describe('Repository URL'),
-        message: z => z.string().default('Initial commit').describe('Commit message'),
-        deployPath: z => z.string().default('deploy').describe('Workspace folder with base/ and overlays/'),
-      },
-      output: {
-        artifactId: z => z.string().describe('The artifact id'),
-        autoReleasedTo: z => z.array(z.string()).describe('Environments auto-released'),
-      },
-    },
-    async handler(ctx) {
-      const service = assertDnsLabel('service', ctx.input.service);
-      const namespace = assertDnsLabel('namespace', ctx.input.namespace);
-      const deployDir = resolveInside(
-        ctx.workspacePath,
-        'deployPath',
-        ctx.input.deployPath ?? 'deploy',
-      );
-      const { environments } = releaseManager.connection;
-      const manifests = await renderManifests(deployDir, environments);
-      const planSha = createHash('sha1').update(JSON.stringify(manifests)).digest('hex');
-      const branch = ctx.input.branch ?? 'main';
-      if (!sanitizeBranchForArtifactId(branch)) {
-        throw new InputError(`branch "${branch}" has no letter or digit to build an artifact id from`);
-      }
-      const artifactId = artifactIdFor(branch, ctx.input.sha, planSha);
-      const { committerName, committerEmail } = committerOf(ctx.user);
-      const now = new Date().toISOString();
-      const artifact: ArtifactSpec = {
-        id: artifactId,
-        service,
-        namespace,
-        squad: ctx.input.squad,
-        application: {
-          branch,
-          sha: ctx.input.sha,
-          authorName: committerName,
-          authorEmail: committerEmail,
-          committerName,
-          committerEmail,
-          message: ctx.input.message,
-          name: service,
-          url: ctx.input.repositoryUrl,
-          provider: 'slipway-scaffolder',
-        },
-        ci: { start: now, end: now },
-        stages: [{ id: 'build', name: 'Golden-path template' }],
-      };
-      ctx.output('artifactId', artifactId);
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would upload artifact ${artifactId} with ${environments
-            .map(e => `${e}: ${Object.keys(manifests[e]).length} manifests`)
-            .join(', ')}`,
-        );
-        ctx.output('autoReleasedTo', []);
-        return;
-      }
-      const response = await releaseManager.createArtifact({ artifact, manifests });
-      const released = (response.autoReleases ?? []).map(r => r.environment);
-      ctx.logger.info(
-        `Artifact ${artifactId} uploaded${released.length ? `; auto-released to ${released.join(', ')}` : ''}`,
-      );
-      ctx.output('autoReleasedTo', released);
-    },
-  });
-}
-
-/**
  * Creates `release-manager:policy:apply`: an auto-release policy (`branch` → `environment`,
  * default main → dev) applied as the user running the template (the release manager only
- * knows services that have an artifact, so this runs after `release-manager:artifact:create`).
+ * knows services that have an artifact, so this runs after CI uploaded one: `slipway:ci:wait`).
  * With `releaseLatest` (default) it also releases the branch's latest artifact to that
  * environment when it has none yet, as the policy would have done had it existed.
  */
