@@ -11,12 +11,15 @@ import { migrateReleaseManagerDatabase } from './database/migrate';
 import { ReleaseNotifier } from './notifier/ReleaseNotifier';
 import { createInsightsRouter } from './insights/router';
 import { createRouter } from './service/router';
+import { scheduleSignalsPusher } from './signals/scheduleSignalsPusher';
 
 /**
  * The release-manager backend plugin (`/api/release-manager`): release state,
  * click-to-deploy, promote, rollback and policies of catalog entities, through the
  * release manager of `releaseManagerServiceRef` (configured under `releaseManager`), and
- * notifications to owners when a release becomes ready or fails its rollout.
+ * notifications to owners when a release becomes ready or fails its rollout; freeze
+ * windows, promotion gates and break glass; and it pushes the portal's health lights
+ * and open incidents to the release manager for its gates (`releaseManager.signals`).
  */
 export const releaseManagerPlugin = createBackendPlugin({
   pluginId: 'release-manager',
@@ -63,6 +66,17 @@ export const releaseManagerPlugin = createBackendPlugin({
             client,
           }),
         );
+
+        // The portal's health lights and incidents, for the release manager's gates.
+        await scheduleSignalsPusher({
+          config: deps.config,
+          scheduler: deps.scheduler,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          discovery: deps.discovery,
+          client,
+          logger: deps.logger,
+        });
 
         if (config.notificationsEnabled) {
           const database = await deps.database.getClient();

@@ -32,9 +32,22 @@ export const releaseManagerPolicyUpdatePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Break glass (release into a frozen environment) or override failing promotion gates,
+ * with a typed reason recorded in the commit and the events feed. A resource permission
+ * on the catalog entity, asked for in addition to `release-manager.release.create`; the
+ * portal's policy allows it for the entity's owners.
+ */
+export const releaseManagerReleaseBreakGlassPermission = createPermission({
+  name: 'release-manager.release.break-glass',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Every permission of the release-manager plugin (for the permissions registry). */
 export const releaseManagerPermissions = [
   releaseManagerReleaseReadPermission,
   releaseManagerReleaseCreatePermission,
   releaseManagerPolicyUpdatePermission,
+  releaseManagerReleaseBreakGlassPermission,
 ];

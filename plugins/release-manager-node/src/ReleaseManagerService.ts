@@ -20,6 +20,13 @@ const METHODS = [
   'insightsEvents',
   'insightsDrift',
   'insightsDora',
+  'safeRelease',
+  'evaluateGates',
+  'listFreezes',
+  'addFreeze',
+  'removeFreeze',
+  'setIncidentFreezePolicy',
+  'pushSignals',
 ] as const;
 
 /**

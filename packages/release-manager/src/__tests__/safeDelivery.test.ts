@@ -33,7 +33,6 @@ describe('freeze windows and break glass', () => {
         {
           id: 'year-end',
           environment: 'staging',
-          reason: 'Year-end freeze',
           ...activeNow('Year-end freeze'),
         },
       ],

@@ -24,6 +24,7 @@ import {
   MAX_STATUS_BATCH_SIZE,
   getReleaseManagerService,
   releaseManagerPolicyUpdatePermission,
+  releaseManagerReleaseBreakGlassPermission,
   releaseManagerReleaseCreatePermission,
   releaseManagerReleaseReadPermission,
   ArtifactSpec,
@@ -39,6 +40,7 @@ import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
 import { ReleaseManagerPluginConfig } from '../config';
 import { lookupCommitter } from './committer';
 import { toEntityReleaseStatus } from './entityStatus';
+import { registerSafeDeliveryRoutes } from './safeDeliveryRoutes';
 import { statusOfMany } from './statusBatch';
 
 /** What {@link createRouter} needs. */
@@ -420,6 +422,16 @@ export async function createRouter(
     res.json(answer);
   });
 
+  // Freeze windows, promotion gates and break glass.
+  registerSafeDeliveryRoutes(router, {
+    resolve,
+    committerOf,
+    client,
+    logger,
+    environment,
+    entityPath,
+  });
+
   return router;
 }
 
@@ -429,6 +441,8 @@ function describe(permission: ResourcePermission<'catalog-entity'>): string {
       return 'release';
     case releaseManagerPolicyUpdatePermission.name:
       return 'change the release policies of';
+    case releaseManagerReleaseBreakGlassPermission.name:
+      return 'break glass or override the promotion gates of';
     default:
       return 'read the releases of';
   }

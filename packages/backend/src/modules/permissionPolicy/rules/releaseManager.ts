@@ -6,6 +6,7 @@ import {
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
   releaseManagerPolicyUpdatePermission,
+  releaseManagerReleaseBreakGlassPermission,
   releaseManagerReleaseCreatePermission,
   releaseManagerReleaseReadPermission,
 } from '@slipway/plugin-release-manager-common';
@@ -13,7 +14,8 @@ import { PolicyRule } from '../policy';
 
 /**
  * Release manager: the owners of an entity may release it and change its policies
- * (`release-manager.release.create`, `release-manager.policy.update`: a conditional
+ * (`release-manager.release.create`, `release-manager.policy.update`) and break glass
+ * or override promotion gates (`release-manager.release.break-glass`): a conditional
  * decision with the catalog's `isEntityOwner` rule on the user's ownership refs, which
  * the catalog evaluates for the entity); anyone signed in may read its release state
  * (`release-manager.release.read`). Without a signed-in user all three are denied.
@@ -27,7 +29,8 @@ export const releaseManagerRule: PolicyRule = {
     }
     if (
       permission.name === releaseManagerReleaseCreatePermission.name ||
-      permission.name === releaseManagerPolicyUpdatePermission.name
+      permission.name === releaseManagerPolicyUpdatePermission.name ||
+      permission.name === releaseManagerReleaseBreakGlassPermission.name
     ) {
       if (!user || !isResourcePermission(permission, 'catalog-entity')) {
         return { result: AuthorizeResult.DENY };
