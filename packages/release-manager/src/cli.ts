@@ -5,6 +5,12 @@ import { parseArgs } from 'node:util';
 import { DEV_TOKEN, loadConfig, ReleaseManagerConfig } from './config';
 import { serve } from './server';
 import {
+  AUTO_ROLLBACK_USAGE,
+  autoReleaseCommand,
+  autoRollbacksCommand,
+  policyCommand,
+} from './cliAutoRollback';
+import {
   freezeCommand,
   gatesCommand,
   SAFE_DELIVERY_USAGE,
@@ -31,7 +37,7 @@ Commands:
       Releases through the API. An owner may release into a frozen environment
       with --break-glass, or past failing promotion gates with --override-gates;
       the reason is recorded in the commit and the events feed.
-${SAFE_DELIVERY_USAGE}${INSIGHTS_USAGE}
+${SAFE_DELIVERY_USAGE}${INSIGHTS_USAGE}${AUTO_ROLLBACK_USAGE}
 --url defaults to RELEASE_MANAGER_URL or http://localhost:7100; --token to
 RELEASE_MANAGER_TOKEN or ${DEV_TOKEN}.
 `;
@@ -194,6 +200,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'freeze') return freezeCommand(rest, client);
+  if (command === 'policy') return policyCommand(rest, client);
+  if (command === 'auto-release') return autoReleaseCommand(rest, client);
+  if (command === 'auto-rollbacks') return autoRollbacksCommand(rest, client);
   if (command === 'gates') return gatesCommand(rest, client);
   if (command === 'dora') return doraCommand(rest, client);
   console.error(USAGE);

@@ -8,6 +8,11 @@ import {
 } from '@slipway/plugin-release-manager-common';
 import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
 import { Knex } from 'knex';
+import {
+  AutoRollbackNotice,
+  autoRollbackNotice,
+  autoRollbackNotification,
+} from './autoRollbackNotice';
 
 /** Made by migrations/20261202000000_notifier_cursor.js. */
 const TABLE = 'release_manager_notifier_cursor';
@@ -86,7 +91,8 @@ export type ReleaseNotifierOptions = {
 /**
  * Tells the owners of a service, through Backstage notifications, when one of its
  * releases becomes ready or fails its rollout (crash-looping pods, with their last log
- * lines). Each {@link ReleaseNotifier.poll} reads the release manager's events feed
+ * lines), and when the release manager rolled a release back automatically (or could
+ * not). Each {@link ReleaseNotifier.poll} reads the release manager's events feed
  * since the last event it handled (a cursor kept in the plugin's database, so a restart
  * neither repeats nor skips events) and sends one notification per new outcome. The
  * notification `scope` is `release-manager:<service>:<env>:<artifact>:<outcome>`, so
@@ -124,12 +130,14 @@ export class ReleaseNotifier {
     let sent = 0;
     for (const event of fresh) {
       const outcome = rolloutOutcome(event);
-      if (outcome) {
+      const rollback = autoRollbackNotice(event);
+      if (outcome || rollback) {
         try {
-          if (await this.notify(outcome)) sent += 1;
+          if (outcome && (await this.notify(outcome))) sent += 1;
+          if (rollback && (await this.notifyAutoRollback(rollback))) sent += 1;
         } catch (error) {
           logger.warn(
-            `could not notify the owners of ${outcome.service} about event ${event.id}: ${error}`,
+            `could not notify the owners of ${event.service} about event ${event.id}: ${error}`,
           );
         }
       }
@@ -141,18 +149,25 @@ export class ReleaseNotifier {
     return sent;
   }
 
-  private async notify(outcome: RolloutOutcome): Promise<boolean> {
-    const { catalog, auth, notifications } = this.options;
+  /** The catalog entities annotated with the release-manager service `service`. */
+  private async entitiesOf(service: string): Promise<Entity[]> {
+    const { catalog, auth } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
     const { items } = await catalog.getEntities(
       {
         filter: {
           [`metadata.annotations.${RELEASE_MANAGER_SERVICE_ANNOTATION}`]:
-            outcome.service,
+            service,
         },
       },
       { credentials },
     );
+    return items;
+  }
+
+  private async notify(outcome: RolloutOutcome): Promise<boolean> {
+    const { notifications } = this.options;
+    const items = await this.entitiesOf(outcome.service);
     if (items.length === 0) return false;
     if (outcome.outcome === 'failed') {
       outcome.details = await this.failureDetails(outcome);
@@ -171,10 +186,47 @@ export class ReleaseNotifier {
               ? `${entity.metadata.name}: release of ${artifact} to ${outcome.environment} is failing`
               : `${entity.metadata.name}: ${artifact} is ready in ${outcome.environment}`,
           description: outcome.details.join('\n') || undefined,
-          link: `/catalog/${entity.metadata.namespace ?? 'default'}/${entity.kind.toLocaleLowerCase('en-US')}/${entity.metadata.name}/releases`,
+          link: `/catalog/${
+            entity.metadata.namespace ?? 'default'
+          }/${entity.kind.toLocaleLowerCase('en-US')}/${
+            entity.metadata.name
+          }/releases`,
           severity: outcome.outcome === 'failed' ? 'high' : 'normal',
           topic: 'release-manager',
           scope: `release-manager:${ref}:${outcome.environment}:${artifact}:${outcome.outcome}`,
+        },
+      });
+      sent = true;
+    }
+    return sent;
+  }
+
+  /** Tells the owners of the service about an automatic rollback (or its failure). */
+  private async notifyAutoRollback(n: AutoRollbackNotice): Promise<boolean> {
+    const { notifications } = this.options;
+    const items = await this.entitiesOf(n.service);
+    let sent = false;
+    for (const entity of items) {
+      const owners = ownerRefs(entity);
+      if (owners.length === 0) continue;
+      const ref = stringifyEntityRef(entity);
+      const { title, description } = autoRollbackNotification(
+        entity.metadata.name,
+        n,
+      );
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: owners },
+        payload: {
+          title,
+          description,
+          link: `/catalog/${
+            entity.metadata.namespace ?? 'default'
+          }/${entity.kind.toLocaleLowerCase('en-US')}/${
+            entity.metadata.name
+          }/releases`,
+          severity: n.state === 'failed' ? 'critical' : 'high',
+          topic: 'release-manager',
+          scope: `release-manager:${ref}:${n.environment}:${n.failedArtifactId}:auto-rollback`,
         },
       });
       sent = true;

@@ -38,6 +38,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ReleaseManagerService } from '@slipway/plugin-release-manager-node';
 import { ReleaseManagerPluginConfig } from '../config';
+import { registerAutoRollbackRoutes } from './autoRollbackRoutes';
 import { lookupCommitter } from './committer';
 import { toEntityReleaseStatus } from './entityStatus';
 import { registerSafeDeliveryRoutes } from './safeDeliveryRoutes';
@@ -252,6 +253,7 @@ export async function createRouter(
       service,
       autoReleases: answer.autoReleases ?? [],
       branchRestrictions: answer.branchRestrictions ?? [],
+      ...(answer.autoRollbacks ? { autoRollbacks: answer.autoRollbacks } : {}),
     };
     res.json(body);
   });
@@ -424,6 +426,16 @@ export async function createRouter(
 
   // Freeze windows, promotion gates and break glass.
   registerSafeDeliveryRoutes(router, {
+    resolve,
+    committerOf,
+    client,
+    logger,
+    environment,
+    entityPath,
+  });
+
+  // Automatic rollback and pausing auto-release.
+  registerAutoRollbackRoutes(router, {
     resolve,
     committerOf,
     client,
