@@ -35,6 +35,18 @@ export async function rm(path) {
   return res.json();
 }
 
+/** POST a JSON body to a release manager path with the token; returns the JSON body (asserts 2xx). */
+export async function rmPost(path, body) {
+  const res = await fetch(`${RM_URL}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${RM_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `POST ${path}: ${res.status} ${text}`);
+  return JSON.parse(text || '{}');
+}
+
 /** `GET /status?service=` → the entry of `environment` (tag, rollout {phase, availableReplicas, desiredReplicas, errors}). */
 export async function envStatus(service, environment) {
   const status = await rm(`/status?service=${service}`);
