@@ -364,15 +364,30 @@ describe('automatic rollback', () => {
     // A claim survives restarts: the same failed release is never claimed again.
     await rm.stop();
     rm = await start({ dataDir });
-    expect(
-      await rm.manager.autoRollbackStore.claim({
-        service: SERVICE,
-        environment: 'staging',
-        failedArtifactId: b.id,
-        trigger: 'not-ready',
-        reason: 'again',
-      }),
-    ).toBe(false);
+    const store = rm.manager.autoRollbackStore;
+    const claim = (failedArtifactId: string) => ({
+      service: SERVICE,
+      environment: 'staging',
+      failedArtifactId,
+      trigger: 'not-ready' as const,
+      reason: 'again',
+    });
+    expect(await store.claim(claim(b.id), 0)).toBe(false);
+    // A claim left pending (its process stopped before rolling back) is taken over
+    // once it is stale, by one caller only.
+    expect(await store.claim(claim('main-pending'))).toBe(true);
+    expect(await store.claim(claim('main-pending'))).toBe(false);
+    await rm.manager.db
+      .knex('rm_auto_rollbacks')
+      .where({ failed_artifact_id: 'main-pending' })
+      .update({ updated_at: new Date(Date.now() - 3_600_000).toISOString() });
+    const takeovers = await Promise.all([
+      store.claim(claim('main-pending')),
+      store.claim(claim('main-pending')),
+      store.claim(claim('main-pending')),
+    ]);
+    expect(takeovers.filter(Boolean)).toEqual([true]);
+    expect(await store.claim(claim('main-pending'))).toBe(false);
   });
 
   it('a ready release is never rolled back by the not-ready timer', async () => {

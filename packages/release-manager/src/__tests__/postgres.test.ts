@@ -79,7 +79,8 @@ function asPostgres(cmd: string, args: string[]) {
     fs.chmodSync(pgDir, 0o777);
     const data = path.join(pgDir, 'data');
     const port = await freePort();
-    if (process.getuid?.() === 0) execFileSync(CHOWN ?? 'chown', ['postgres', pgDir]);
+    if (process.getuid?.() === 0)
+      execFileSync(CHOWN ?? 'chown', ['postgres', pgDir]);
     asPostgres(path.join(PG_BIN!, 'initdb'), [
       '-D',
       data,
@@ -182,6 +183,74 @@ function asPostgres(cmd: string, args: string[]) {
       expect(rb.status).toBe(200);
     } finally {
       await again.stop();
+    }
+  });
+
+  it('two replicas on one PostgreSQL roll a crash-looping release back exactly once', async () => {
+    const database = { client: 'pg' as const, connection: url };
+    const a: Running = await start({ database });
+    const b: Running = await start({
+      database,
+      configRepo: { url: a.config.configRepo.url },
+      artifacts: { directory: a.config.artifacts.directory },
+    });
+    try {
+      const service = 'pg-rollback';
+      const first = await push(a, service);
+      const second = await push(a, service);
+      for (const s of [first, second]) {
+        expect(
+          (
+            await release(a, {
+              service,
+              environment: 'staging',
+              artifactId: s.id,
+            })
+          ).status,
+        ).toBe(200);
+      }
+      await a
+        .http()
+        .patch('/policies/auto-rollback')
+        .set(auth)
+        .send({
+          service,
+          environment: 'staging',
+          onRolloutFailure: true,
+          ...jane,
+        })
+        .expect(201);
+      await b.manager.repo.sync();
+      const crash = (server: Running) =>
+        server
+          .http()
+          .post('/webhook/daemon/k8s/error')
+          .set(auth)
+          .send({
+            podName: `${service}-x1`,
+            environment: 'staging',
+            artifactId: second.id,
+            errors: [{ name: service, type: 'CrashLoopBackOff' }],
+          });
+      const answers = await Promise.all([a, b, a, b].map(crash));
+      for (const r of answers) expect(r.status).toBe(200);
+      await a.manager.repo.sync();
+      const authors = a
+        .git('log', '--format=%an', 'main')
+        .split('\n')
+        .filter(n => n === 'Slipway auto-rollback');
+      expect(authors).toHaveLength(1);
+      const rows = await a.manager.db
+        .knex('rm_auto_rollbacks')
+        .where({ service });
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        state: 'rolled-back',
+        rolled_back_to: first.id,
+      });
+    } finally {
+      await b.stop();
+      await a.stop();
     }
   });
 });

@@ -28,10 +28,27 @@ export class AutoRollbackStore {
   /**
    * Claims the automatic rollback of a failed release: true for the one caller (in
    * any process on this database, across restarts) whose row was inserted, false for
-   * every other, since the row already exists.
+   * every other, since the row already exists. A claim left `pending` for longer than
+   * `staleAfterMs` (its process stopped between the claim and the rollback) is taken
+   * over by one caller.
    */
-  async claim(c: AutoRollbackClaim): Promise<boolean> {
+  async claim(
+    c: AutoRollbackClaim,
+    staleAfterMs = 10 * 60_000,
+  ): Promise<boolean> {
     const now = new Date().toISOString();
+    const stale = new Date(Date.now() - staleAfterMs).toISOString();
+    const key = {
+      service: c.service,
+      environment: c.environment,
+      failed_artifact_id: c.failedArtifactId,
+    };
+    const takenOver = await this.knex(ROLLBACKS)
+      .where(key)
+      .andWhere('state', 'pending')
+      .andWhere('updated_at', '<', stale)
+      .update({ trigger: c.trigger, reason: c.reason, updated_at: now });
+    if (takenOver === 1) return true;
     const inserted = await this.knex(ROLLBACKS)
       .insert({
         service: c.service,
