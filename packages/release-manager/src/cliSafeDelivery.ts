@@ -51,11 +51,9 @@ export function formatFreezes(r: ListFreezeWindowsResponse): string {
     const when = w.from
       ? `${w.from} → ${w.to}`
       : `${w.rrule} in ${w.timeZone} for ${w.durationMinutes} min`;
-    const state = w.active
-      ? `FROZEN until ${w.end}`
-      : w.start
-      ? `next ${w.start} → ${w.end}`
-      : 'over';
+    let state = 'over';
+    if (w.active) state = `FROZEN until ${w.end}`;
+    else if (w.start) state = `next ${w.start} → ${w.end}`;
     return `${w.environment}\t${w.id}${
       w.global ? ' (global)' : ''
     }\t${state}\t${when}\t${w.reason}`;

@@ -97,7 +97,11 @@ describe('safe-delivery routes of the release-manager backend plugin', () => {
         manifests,
       }),
     });
-    expect(res.status).toBe(201);
+    if (res.status !== 201) {
+      throw new Error(
+        `artifact upload failed: ${res.status} ${await res.text()}`,
+      );
+    }
   }, 60_000);
 
   afterAll(async () => {

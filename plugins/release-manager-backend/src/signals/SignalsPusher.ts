@@ -44,6 +44,12 @@ export interface SignalsPushResult {
   skipped?: string;
 }
 
+/** The catalog filter value meaning "the field exists". */
+const CATALOG_FILTER_EXISTS = Symbol.for(
+  // The same symbol as @backstage/catalog-client's CATALOG_FILTER_EXISTS.
+  'CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111',
+);
+
 const ORDER: SignalLight[] = ['grey', 'green', 'amber', 'red'];
 const worst = (a: SignalLight, b: SignalLight) =>
   ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;
@@ -221,12 +227,6 @@ export class SignalsPusher {
     return { pushed, failed };
   }
 }
-
-/** The catalog filter value meaning "the field exists". */
-const CATALOG_FILTER_EXISTS = Symbol.for(
-  // The same symbol as @backstage/catalog-client's CATALOG_FILTER_EXISTS.
-  'CATALOG_FILTER_EXISTS_0e15b590c0b343a2bae3e787e84c2111',
-);
 
 function chunks<T>(list: T[], size: number): T[][] {
   const out: T[][] = [];
