@@ -50,6 +50,15 @@ const git = (cwd, ...args) =>
     env: { ...process.env, GIT_AUTHOR_NAME: 'E2E Dev', GIT_AUTHOR_EMAIL: 'e2e@slipway.test', GIT_COMMITTER_NAME: 'E2E Dev', GIT_COMMITTER_EMAIL: 'e2e@slipway.test' },
   }).trim();
 
+/** Waits until the portal backend is ready (in development it restarts on source changes). */
+async function backendReady() {
+  await until(
+    'the portal backend ready',
+    async () => (await fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`).catch(() => undefined))?.ok,
+    300_000,
+  );
+}
+
 /** A guest token for the backend API. */
 async function guestToken() {
   const res = await fetch(`${BACKEND_URL}/api/auth/guest/refresh`, { headers: { 'x-requested-with': 'XMLHttpRequest' } });
@@ -58,6 +67,7 @@ async function guestToken() {
 
 test('five fields → Wait for CI → prod runs the CI-built artifact; a push reaches dev', () =>
   withPage('golden-path-ci', async page => {
+    await backendReady();
     const name = `gpci-${Date.now().toString(36)}`;
     const started = await submit(page, 'service', name);
 
@@ -146,6 +156,7 @@ test('a template run whose tests fail stops at Wait for CI with the failing line
     path.join(tmp, 'skeleton/node/test/app.test.ts'),
     "\ntest('the greeting is polite', () => {\n  assert.equal('Hello, world!', 'Good day, world!');\n});\n",
   );
+  await backendReady();
   const token = await guestToken();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const loc = await (
@@ -177,7 +188,15 @@ test('a template run whose tests fail stops at Wait for CI with the failing line
       assert.ok(fs.existsSync(path.join(DATA, 'repos', `${name}.git`, 'HEAD')), 'the repository stays');
     });
   } finally {
-    await fetch(`${BACKEND_URL}/api/catalog/locations/${loc.location.id}`, { method: 'DELETE', headers });
+    // remove the broken template again, also when the backend restarts meanwhile
+    await until(
+      'the broken template location removed',
+      async () => {
+        const res = await fetch(`${BACKEND_URL}/api/catalog/locations/${loc.location.id}`, { method: 'DELETE', headers });
+        return res.ok || res.status === 404;
+      },
+      300_000,
+    ).catch(e => console.log(e.message));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -78,7 +78,8 @@ async function once(token, name) {
   let task;
   for (;;) {
     if (!t.task) {
-      task = await json(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers });
+      // the portal backend may be restarting (development mode reloads on source changes)
+      task = await json(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers }).catch(() => task);
       if (['completed', 'failed', 'cancelled'].includes(task.status)) {
         t.task = at();
         if (task.status !== 'completed') {
