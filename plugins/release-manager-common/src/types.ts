@@ -489,6 +489,14 @@ export interface DescribeReleaseResponseRelease {
   breakGlassReason?: string;
   /** Slipway extension: the reason given to override failing promotion gates. */
   gateOverrideReason?: string;
+  /** Slipway extension: set on a rollback the release manager made automatically. */
+  autoRollback?: {
+    trigger: AutoRollbackTrigger;
+    /** Why, e.g. `the rollout of main-… failed: pod … CrashLoopBackOff`. */
+    reason: string;
+    /** The release that failed and was rolled back. */
+    failedArtifactId: string;
+  };
 }
 
 /** `GET /describe/release/{service}/{environment}?count=` response. @public */

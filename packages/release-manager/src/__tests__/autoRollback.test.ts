@@ -125,6 +125,22 @@ describe('automatic rollback', () => {
     await crashLoop(rm, a.id);
     expect(autoRollbackCommits(rm)).toHaveLength(1);
 
+    // The history shows the rollback as automatic, with its reason.
+    const history = await rm
+      .http()
+      .get(`/describe/release/${SERVICE}/staging?count=3`)
+      .set(auth);
+    expect(history.body.releases[0]).toMatchObject({
+      intent: 'Rollback',
+      releasedByName: 'Slipway auto-rollback',
+      autoRollback: {
+        trigger: 'rollout-failed',
+        failedArtifactId: b.id,
+        reason: expect.stringContaining('CrashLoopBackOff'),
+      },
+    });
+    expect(history.body.releases[1].autoRollback).toBeUndefined();
+
     const list = await rm
       .http()
       .get(`/auto-rollbacks?service=${SERVICE}&environment=staging`)

@@ -189,6 +189,7 @@ describe('request and response bodies match the OpenAPI document', () => {
     });
     await client.status('ledger'); // with autoReleasePaused in dev
     await client.listAutoRollbacks('ledger', 'dev');
+    await client.describeReleases('ledger', 'dev', 3); // with autoRollback
     await client.resumeAutoRelease({
       service: 'ledger',
       environment: 'dev',
@@ -316,6 +317,17 @@ describe('request and response bodies match the OpenAPI document', () => {
     expect(log.some(e => e.status === 401)).toBe(true);
     expect(log.some(e => e.status === 404)).toBe(true);
     expect(log.some(e => e.status === 409)).toBe(true);
+  });
+
+  it('the history shows the automatic rollback', () => {
+    expect(
+      log.some(
+        e =>
+          e.path === '/describe/release/ledger/dev' &&
+          (e.responseBody as any).releases?.[0]?.autoRollback?.trigger ===
+            'rollout-failed',
+      ),
+    ).toBe(true);
   });
 
   it('the status shows auto-release paused after the automatic rollback', () => {

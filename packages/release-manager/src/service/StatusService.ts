@@ -15,6 +15,7 @@ import { overrideReasonsFromTrailers } from './gates/overrides';
 import { commitToReleaseInfo, intentFromTrailers } from './releases/messages';
 import { RolloutService } from './RolloutService';
 import type { AutoReleasePauses } from './autoRollback/AutoReleasePauses';
+import { autoRollbackFromTrailers } from './autoRollback/trailers';
 
 /**
  * What runs where, read from the config repo (through {@link IndexCache}, so a
@@ -148,6 +149,7 @@ export class StatusService {
         intentDetail: intentFromTrailers(c.trailers),
         commit: c.sha,
         ...overrideReasonsFromTrailers(c.trailers),
+        ...autoRollbackFromTrailers(c.trailers),
       });
     }
     return { service, environment, releases };
