@@ -174,6 +174,34 @@ describe('automatic rollback', () => {
     );
   });
 
+  it('rolls back during a freeze window (rollbacks are never frozen), while releases stay refused', async () => {
+    const { a, b } = await twoReleases(rm);
+    await applyPolicy(rm, { onRolloutFailure: true }).expect(201);
+    await rm
+      .http()
+      .post('/freezes')
+      .set(auth)
+      .send({
+        service: SERVICE,
+        environment: 'staging',
+        reason: 'Release party',
+        from: new Date(Date.now() - 60_000).toISOString(),
+        to: new Date(Date.now() + 3_600_000).toISOString(),
+        ...jane,
+      })
+      .expect(201);
+    const c = await push(rm, SERVICE);
+    const refused = await release(rm, {
+      service: SERVICE,
+      environment: 'staging',
+      artifactId: c.id,
+    });
+    expect(refused.status).toBe(409);
+    await crashLoop(rm, b.id);
+    expect(autoRollbackCommits(rm)).toHaveLength(1);
+    expect((await status(rm)).tag).toBe(a.id);
+  });
+
   it('does nothing without a policy, for another environment, or for an artifact that no longer runs', async () => {
     const { b } = await twoReleases(rm);
     await crashLoop(rm, b.id);
