@@ -55,6 +55,8 @@ export interface GitHttpServer {
   baseUrl: string;
   /** The URL of a repository under the served root, e.g. `url('config.git')`. */
   url(repo: string): string;
+  /** Answers pushes with 403 while true, as a host does for a token without write access. */
+  readOnly: boolean;
   /** Changes the one accepted user and password (a rotated or revoked token). */
   setCredentials(username: string, password: string): void;
   /**
@@ -85,7 +87,9 @@ export async function startGitHttpServer(options: {
 }): Promise<GitHttpServer> {
   let expected = basic(options.username, options.password);
   let user = options.username;
-  const hooks: { beforeNextPush?: () => Promise<void> } = {};
+  const hooks: { beforeNextPush?: () => Promise<void>; readOnly: boolean } = {
+    readOnly: false,
+  };
   const requests: string[] = [];
 
   const handle = async (
@@ -102,6 +106,15 @@ export async function startGitHttpServer(options: {
         'Content-Type': 'text/plain',
       });
       res.end('HTTP Basic: Access denied\n');
+      return;
+    }
+    const isPush =
+      url.pathname.endsWith('/git-receive-pack') ||
+      url.searchParams.get('service') === 'git-receive-pack';
+    if (isPush && hooks.readOnly) {
+      req.resume();
+      res.writeHead(403, { 'Content-Type': 'text/plain' });
+      res.end('this token may not push\n');
       return;
     }
     if (
@@ -205,6 +218,12 @@ export async function startGitHttpServer(options: {
     },
     set beforeNextPush(hook) {
       hooks.beforeNextPush = hook;
+    },
+    get readOnly() {
+      return hooks.readOnly;
+    },
+    set readOnly(value) {
+      hooks.readOnly = value;
     },
     requests,
     close: () =>

@@ -219,6 +219,26 @@ describe('config repo over HTTPS with a token (git http-backend on the loopback)
     expect(subjects(rm)[0]).toBe(`[dev/https-revoked] release ${a.id}`);
   });
 
+  it('answers a token without write access with a 503 that says it may not push', async () => {
+    const a = await push(rm, 'https-read-only');
+    server.readOnly = true;
+    try {
+      const res = await release(rm, {
+        service: 'https-read-only',
+        environment: 'dev',
+        artifactId: a.id,
+      });
+      expect(res.status).toBe(503);
+      expect(res.body.message).toContain(
+        `config repo ${url} refused the credentials`,
+      );
+      expect(res.body.message).toMatch(/may push.*403/);
+      expectNoSecret(JSON.stringify(res.body));
+    } finally {
+      server.readOnly = false;
+    }
+  });
+
   it('logs failed polls with the remote named and the token absent', async () => {
     const logs: string[] = [];
     const polling = await startWithRemote(
