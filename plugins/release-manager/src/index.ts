@@ -19,3 +19,8 @@ export {
   RELEASE_MANAGER_SERVICE_ANNOTATION,
   RELEASE_MANAGER_NAMESPACE_ANNOTATION,
 } from '@slipway/plugin-release-manager-common';
+export { SinceYesterdayCard } from './components/insights/SinceYesterdayCard';
+export { HomePageSinceYesterdayCard } from './components/insights/HomePageSinceYesterdayCard';
+export { DriftCard } from './components/insights/DriftCard';
+export { DoraCard } from './components/insights/DoraCard';
+export { EntityInsightsCards } from './components/insights/EntityInsightsCards';

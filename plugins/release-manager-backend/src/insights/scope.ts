@@ -123,26 +123,19 @@ export async function resolveScope(options: {
     }
   };
   add(direct, 'owned');
-  const filters = [
-    ...(owners.size
-      ? [
-          {
-            kind: 'component',
-            'relations.ownedBy': [...owners],
-            [ANNOTATED]: CATALOG_EXISTS,
-          },
-        ]
-      : []),
-    ...(systems.length
-      ? [
-          {
-            kind: 'component',
-            'relations.partOf': systems,
-            [ANNOTATED]: CATALOG_EXISTS,
-          },
-        ]
-      : []),
-  ];
+  const filters: Record<string, string | symbol | string[]>[] = [];
+  if (owners.size)
+    filters.push({
+      kind: 'component',
+      'relations.ownedBy': [...owners],
+      [ANNOTATED]: CATALOG_EXISTS,
+    });
+  if (systems.length)
+    filters.push({
+      kind: 'component',
+      'relations.partOf': systems,
+      [ANNOTATED]: CATALOG_EXISTS,
+    });
   if (filters.length) {
     const { items } = await catalog.getEntities(
       { filter: filters },

@@ -63,6 +63,7 @@ import {
   EntityReleaseManagerContent,
   EntityReleaseStatusCard,
   isReleaseManagerAvailable,
+  EntityInsightsCards,
 } from '@slipway/plugin-release-manager';
 
 const techdocsContent = (
@@ -327,6 +328,7 @@ const groupPage = (
         <Grid item xs={12} md={6}>
           <EntityLinksCard />
         </Grid>
+        <EntityInsightsCards />
       </Grid>
     </EntityLayout.Route>
   </EntityLayout>
@@ -355,6 +357,7 @@ const systemPage = (
         <Grid item md={6}>
           <EntityHasResourcesCard />
         </Grid>
+        <EntityInsightsCards />
       </Grid>
     </EntityLayout.Route>
     <EntityLayout.Route path="/diagram" title="Diagram">

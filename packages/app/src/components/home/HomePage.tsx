@@ -13,6 +13,7 @@ import DocsIcon from '@material-ui/icons/LibraryBooks';
 import { MyTeamServicesCard } from './MyTeamServicesCard';
 import { HomePageServiceHealthCard } from '@slipway/plugin-service-health';
 import { HomePageOnCallCard } from '@slipway/plugin-on-call';
+import { HomePageSinceYesterdayCard } from '@slipway/plugin-release-manager';
 
 const tools = [
   { url: '/create', label: 'Create a service', icon: <CreateIcon /> },
@@ -51,6 +52,9 @@ export function HomePage() {
           </Grid>
           <Grid item xs={12} md={6}>
             <HomePageServiceHealthCard />
+          </Grid>
+          <Grid item xs={12} md={6}>
+            <HomePageSinceYesterdayCard />
           </Grid>
           <Grid item xs={12} md={6}>
             <HomePageStarredEntities />
