@@ -22,5 +22,16 @@ export interface Config {
       /** How often to poll the release manager's events feed, in seconds. Default 15. */
       pollIntervalSeconds?: number;
     };
+    /**
+     * Pushing the portal's health lights (service-health) and open incidents (on-call)
+     * of each service to the release manager, whose promotion gates and incident freeze
+     * read them (`PUT /webhook/signals/{service}`).
+     */
+    signals?: {
+      /** Whether to push them at all. Default true. */
+      enabled?: boolean;
+      /** Seconds between pushes. Default 60 (the release manager calls signals older than 300 s stale). */
+      pushIntervalSeconds?: number;
+    };
   };
 }

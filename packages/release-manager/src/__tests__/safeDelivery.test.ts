@@ -89,6 +89,15 @@ describe('freeze windows and break glass', () => {
         `^prod is frozen until \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(Black Friday; freeze window '${added.body.id}'\\)`,
       ),
     );
+    // Lunar's route keeps its body: breakGlass is no field of it, and ignored.
+    const lunar = await release(rm, {
+      service: 'ledger',
+      environment: 'prod',
+      artifactId: a3.id,
+      breakGlass: { reason: 'not here' },
+    });
+    expect(lunar.status).toBe(409);
+
     // Other intents are refused alike.
     const branch = await release(rm, {
       service: 'ledger',
