@@ -79,8 +79,9 @@ async function once(token, name) {
   for (;;) {
     if (!t.task) {
       // the portal backend may be restarting (development mode reloads on source changes)
-      task = await json(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers }).catch(() => task);
-      if (['completed', 'failed', 'cancelled'].includes(task.status)) {
+      const latest = await json(`${backend}/api/scaffolder/v2/tasks/${id}`, { headers }).catch(() => undefined);
+      if (latest) task = latest;
+      if (['completed', 'failed', 'cancelled'].includes(task?.status)) {
         t.task = at();
         if (task.status !== 'completed') {
           const events = await json(`${backend}/api/scaffolder/v2/tasks/${id}/events`, { headers });
