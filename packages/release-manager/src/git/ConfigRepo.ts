@@ -319,6 +319,11 @@ export class ConfigRepo {
     return this.reader.commitDate(sha);
   }
 
+  /** The names in folder `rel` at `head` (or `commit`), one level, sorted; empty when missing. No process per call. */
+  listEntries(rel: string, commit = this.headSha): Promise<string[]> {
+    return this.reader.treeEntries(commit, rel).then(names => names.sort());
+  }
+
   /** Lists every file path at `head` (or `commit`) under `prefix` (recursively). */
   listFiles(prefix?: string, commit = this.headSha): Promise<string[]> {
     return this.reader.listFiles(commit, prefix);

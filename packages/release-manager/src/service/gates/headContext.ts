@@ -11,15 +11,7 @@ export function headContext(repo: ConfigRepo): WriteContext {
   return {
     head,
     readFile: rel => repo.readFile(rel, head),
-    async list(rel: string) {
-      const prefix = `${rel.replace(/\/$/, '')}/`;
-      const names = new Set<string>();
-      for (const f of await repo.listFiles(rel, head)) {
-        if (f.startsWith(prefix))
-          names.add(f.slice(prefix.length).split('/')[0]);
-      }
-      return [...names].sort();
-    },
+    list: rel => repo.listEntries(rel.replace(/\/$/, ''), head),
     async writeFile() {
       throw new Error('read-only view of the config repo');
     },
