@@ -22,7 +22,8 @@ import {
 
 after(closeBrowser);
 
-const SERVICE = 'customer-profile';
+// Owned by payments, a team of the guest's, so the tab lets the guest deploy.
+const SERVICE = 'card-service';
 const ENV = 'dev';
 
 /** A Deployment of SERVICE as YAML text, with `image`. */
