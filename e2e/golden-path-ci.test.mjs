@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withPage, open, closeBrowser, BACKEND_URL } from './lib.mjs';
+import { browser, signIn, open, closeBrowser, BACKEND_URL, PORTAL_URL, SCREENSHOTS } from './lib.mjs';
 import { rm, envStatus, until, envRow, openSignedIn, releasesPath } from './fleet.mjs';
 
 after(closeBrowser);
@@ -21,6 +21,24 @@ after(closeBrowser);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DATA = process.env.SLIPWAY_DATA ?? path.join(ROOT, '.data');
 const LOCAL_CI_URL = process.env.LOCAL_CI_URL ?? 'http://localhost:7400';
+
+/**
+ * `withPage` of lib.mjs with 5-minute timeouts: the portal's development bundle takes more
+ * than a minute to load in Chromium on a saturated 2-core machine.
+ */
+async function withPage(name, fn) {
+  const context = await (await browser()).newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(300_000);
+  try {
+    await signIn(page);
+    return await fn(page);
+  } finally {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => {});
+    await context.close();
+  }
+}
 
 /** Picks an option of a Backstage entity/owner picker (an MUI Autocomplete). */
 async function pick(page, label, text) {
@@ -50,11 +68,19 @@ const git = (cwd, ...args) =>
     env: { ...process.env, GIT_AUTHOR_NAME: 'E2E Dev', GIT_AUTHOR_EMAIL: 'e2e@slipway.test', GIT_COMMITTER_NAME: 'E2E Dev', GIT_COMMITTER_EMAIL: 'e2e@slipway.test' },
   }).trim();
 
-/** Waits until the portal backend is ready (in development it restarts on source changes). */
+/**
+ * Waits until the portal backend is ready and the frontend's bundle is built (in
+ * development both restart or rebuild on source changes).
+ */
 async function backendReady() {
   await until(
     'the portal backend ready',
     async () => (await fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`).catch(() => undefined))?.ok,
+    300_000,
+  );
+  await until(
+    'the portal frontend built',
+    async () => (await fetch(PORTAL_URL, { signal: AbortSignal.timeout(120_000) }).catch(() => undefined))?.ok,
     300_000,
   );
 }
@@ -66,8 +92,7 @@ async function guestToken() {
 }
 
 test('five fields → Wait for CI → prod runs the CI-built artifact; a push reaches dev', () =>
-  withPage('golden-path-ci', async page => {
-    await backendReady();
+  backendReady().then(() => withPage('golden-path-ci', async page => {
     const name = `gpci-${Date.now().toString(36)}`;
     const started = await submit(page, 'service', name);
 
@@ -140,7 +165,7 @@ test('five fields → Wait for CI → prod runs the CI-built artifact; a push re
     } finally {
       fs.rmSync(clone, { recursive: true, force: true });
     }
-  }));
+  })));
 
 test('a template run whose tests fail stops at Wait for CI with the failing lines and releases nothing', async () => {
   // A copy of the template whose node skeleton has a failing test, registered as a file location.
@@ -164,6 +189,7 @@ test('a template run whose tests fail stops at Wait for CI with the failing line
   ).json();
   assert.ok(loc.location?.id, `registered the broken template: ${JSON.stringify(loc)}`);
   try {
+    await backendReady();
     await withPage('golden-path-ci-failing', async page => {
       const name = `gpci-bad-${Date.now().toString(36)}`;
       await until(
