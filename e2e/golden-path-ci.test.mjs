@@ -135,7 +135,7 @@ test('five fields → Wait for CI → prod runs the CI-built artifact; a push re
       },
       240_000,
     ).catch(e => e);
-    console.log(ready instanceof Error ? `prod pods: ${ready.message}` : `prod pods ready ${ready.availableReplicas}/${ready.desiredReplicas} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(ready instanceof Error ? `prod pods: ${ready.message}` : `prod pods ready (rollout ${ready.phase}${ready.desiredReplicas ? `, ${ready.availableReplicas}/${ready.desiredReplicas}` : ""}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // A developer clones the new service, changes a line and pushes: CI runs, auto-release takes it to dev.
     const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'gpci-clone-'));
