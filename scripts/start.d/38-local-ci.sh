@@ -9,11 +9,16 @@
 # and say so. Node services build on localhost/slipway/node-base:22, assembled once from
 # this machine's Node (deploy/release-manager/local-base-image.sh; no registry here), Go
 # services on scratch.
-if curl -s -o /dev/null http://localhost:7400/healthz; then
-  echo "start: something already answers on :7400; using it as the local CI"
+mkdir -p "$SLIPWAY_DATA/local-ci" "$SLIPWAY_DATA/repos" "$SLIPWAY_DATA/podman" "$SLIPWAY_DATA/logs"
+if LOCAL_CI_HEALTH="$(curl -s http://localhost:7400/healthz)"; then
+  # another start's local CI: only usable when it builds this data folder's repositories
+  if [[ "$LOCAL_CI_HEALTH" == *"\"reposDir\":\"$(realpath "$SLIPWAY_DATA/repos")\""* ]]; then
+    echo "start: the local CI on :7400 already builds $SLIPWAY_DATA/repos; using it"
+    return 0
+  fi
+  echo "start: something else answers on :7400 ($LOCAL_CI_HEALTH): stop it, or new services are not built" >&2
   return 0
 fi
-mkdir -p "$SLIPWAY_DATA/local-ci" "$SLIPWAY_DATA/repos" "$SLIPWAY_DATA/podman" "$SLIPWAY_DATA/logs"
 LOCAL_CI_LOG="$SLIPWAY_DATA/logs/local-ci.log"
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$SLIPWAY_DATA/podman/containers.conf}"
 if [ ! -f "$CONTAINERS_CONF" ]; then

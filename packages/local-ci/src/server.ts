@@ -100,7 +100,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
 /**
  * Creates the local CI. Pushes are queued and built one at a time (the machines this
  * runs on are small), in push order. HTTP API:
- * - `GET /healthz` → `{status: 'ok', queued, running}`
+ * - `GET /healthz` → `{status: 'ok', queued, running, reposDir}` (the absolute repos folder)
  * - `POST /runs` `{repository, ref, sha}` ({@link CiRunRequest}) → 202 with the queued
  *   {@link CiRun}; 400 naming the field when the repository is not a bare repo directly
  *   in the repos folder, the ref is not a branch or the sha is not 40 hex
@@ -149,7 +149,12 @@ export function createLocalCi(options: LocalCiOptions): LocalCi {
     (async () => {
       if (req.method === 'GET' && url.pathname === '/healthz') {
         const running = store.list().filter(r => r.status === 'running').length;
-        return send(res, 200, { status: 'ok', queued: pending - running, running });
+        return send(res, 200, {
+          status: 'ok',
+          queued: pending - running,
+          running,
+          reposDir: fs.realpathSync(path.resolve(options.reposDir)),
+        });
       }
       if (parts[0] === 'runs' && parts.length === 1) {
         if (req.method === 'POST') return send(res, 202, enqueue(await readJson(req)));

@@ -170,6 +170,12 @@ describe('local CI', () => {
       expect(res.json.message).toMatch(message);
     }
     expect((await request(base, 'GET', '/runs/nope-1')).status).toBe(404);
+    expect((await request(base, 'GET', '/healthz')).json).toEqual({
+      status: 'ok',
+      queued: 0,
+      running: 0,
+      reposDir: fs.realpathSync(repos),
+    });
     expect((await request(base, 'GET', '/runs')).json.runs).toEqual([]);
   });
 
