@@ -13,6 +13,8 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { ReactNode } from 'react';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { onCallApiRef } from '@slipway/plugin-on-call';
 import { SWRConfig } from 'swr';
 import {
   releaseManagerApiRef,
@@ -22,11 +24,17 @@ import {
 /**
  * Renders `children` for `entity` with the real {@link ReleaseManagerClient} over
  * discovery (`http://example.com/api/release-manager`) and fetch, so msw answers the
- * requests; `allowed` decides every permission check.
+ * requests; `allowed` decides every permission check; `onCall` stands in for the on-call
+ * plugin's API.
  */
 export function renderWithEntity(
   children: ReactNode,
-  options: { entity: Entity; allowed?: boolean },
+  options: {
+    entity: Entity;
+    allowed?: boolean;
+    /** The on-call plugin's API; absent: the app has no on-call plugin. */
+    onCall?: typeof onCallApiRef.T;
+  },
 ) {
   const discoveryApi = mockApis.discovery();
   const fetchApi = new MockFetchApi();
@@ -48,6 +56,7 @@ export function renderWithEntity(
                 : AuthorizeResult.ALLOW,
           }),
         ],
+        ...(options.onCall ? ([[onCallApiRef, options.onCall]] as const) : []),
       ]}
     >
       {/* a fresh permission cache per render: usePermission caches decisions in SWR */}

@@ -6,6 +6,7 @@ import {
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
+  ApplyAutoRollbackPolicyResponse,
   ApplyBranchRestrictionPolicyResponse,
   ApplyPolicyResponse,
   DeletePolicyResponse,
@@ -14,7 +15,28 @@ import {
   EntityReleaseHistory,
   EntityReleaseResult,
   EntityReleaseStatus,
+  FreezeWindow,
+  FreezeWindowSpec,
+  GatesResponse,
+  IntentType,
+  ListFreezeWindowsResponse,
+  ResumeAutoReleaseResponse,
+  SafeReleaseResponse,
 } from '@slipway/plugin-release-manager-common';
+
+/**
+ * A release through `POST …/releases` (any intent) that may break glass (release into a
+ * frozen environment) and override failing promotion gates, each with a typed reason
+ * (one line, 1 to 500 characters).
+ */
+export type SafeReleaseOptions = {
+  environment: string;
+  intent: IntentType;
+  /** The artifact to release (ReleaseArtifact, Rollback); absent: the server resolves it. */
+  artifactId?: string;
+  breakGlass?: { reason: string };
+  overrideGates?: { reason: string };
+};
 
 /**
  * The release-manager backend plugin (`/api/release-manager`) as the frontend uses it.
@@ -71,6 +93,52 @@ export interface ReleaseManagerApi {
     entity: CompoundEntityRef,
     policyId: string,
   ): Promise<DeletePolicyResponse>;
+  /**
+   * Every promotion gate's result and the freeze state of a prospective release into
+   * `environment` (without releasing).
+   */
+  getGates(
+    entity: CompoundEntityRef,
+    query: { environment: string; intent: IntentType; artifactId?: string },
+  ): Promise<GatesResponse>;
+  /** The freeze windows (global and the service's) with whether each is active now. */
+  getFreezes(
+    entity: CompoundEntityRef,
+    environment?: string,
+  ): Promise<ListFreezeWindowsResponse>;
+  /** Adds a freeze window to the service (one-off `from`/`to`, or `rrule` + `timeZone` + `durationMinutes`). */
+  addFreeze(
+    entity: CompoundEntityRef,
+    spec: FreezeWindowSpec,
+  ): Promise<FreezeWindow>;
+  /** Removes one of the service's freeze windows by id (`freeze-…`). */
+  removeFreeze(entity: CompoundEntityRef, id: string): Promise<unknown>;
+  /**
+   * Releases with any intent, optionally breaking glass or overriding gates. A refusal
+   * (frozen, gated) is a `ResponseError` with status 409 naming the window or gates.
+   */
+  safeRelease(
+    entity: CompoundEntityRef,
+    options: SafeReleaseOptions,
+  ): Promise<SafeReleaseResponse>;
+  /** Resumes auto-release into `environment` after an automatic rollback paused it. */
+  resumeAutoRelease(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<ResumeAutoReleaseResponse>;
+  /**
+   * Sets (or replaces) the automatic rollback policy of `environment`; at least one
+   * trigger (minutes are 1 to 1440). Removed with `deletePolicy(…, 'auto-rollback-<env>')`.
+   */
+  applyAutoRollbackPolicy(
+    entity: CompoundEntityRef,
+    policy: {
+      environment: string;
+      onRolloutFailure?: boolean;
+      notReadyWithinMinutes?: number;
+      healthRedWithinMinutes?: number;
+    },
+  ): Promise<ApplyAutoRollbackPolicyResponse>;
 }
 
 /** API reference of {@link ReleaseManagerApi}. */
@@ -171,6 +239,74 @@ export class ReleaseManagerClient implements ReleaseManagerApi {
       entity,
       `/policies/${encodeURIComponent(policyId)}`,
       'DELETE',
+    );
+  }
+
+  getGates(
+    entity: CompoundEntityRef,
+    query: { environment: string; intent: IntentType; artifactId?: string },
+  ) {
+    const params = new URLSearchParams({
+      environment: query.environment,
+      intent: query.intent,
+    });
+    if (query.artifactId) params.set('artifactId', query.artifactId);
+    return this.request<GatesResponse>(entity, `/gates?${params}`);
+  }
+
+  getFreezes(entity: CompoundEntityRef, environment?: string) {
+    return this.request<ListFreezeWindowsResponse>(
+      entity,
+      environment
+        ? `/freezes?environment=${encodeURIComponent(environment)}`
+        : '/freezes',
+    );
+  }
+
+  addFreeze(entity: CompoundEntityRef, spec: FreezeWindowSpec) {
+    return this.request<FreezeWindow>(entity, '/freezes', 'POST', spec);
+  }
+
+  removeFreeze(entity: CompoundEntityRef, id: string) {
+    return this.request<unknown>(
+      entity,
+      `/freezes/${encodeURIComponent(id)}`,
+      'DELETE',
+    );
+  }
+
+  safeRelease(entity: CompoundEntityRef, options: SafeReleaseOptions) {
+    return this.request<SafeReleaseResponse>(
+      entity,
+      '/releases',
+      'POST',
+      options,
+    );
+  }
+
+  resumeAutoRelease(entity: CompoundEntityRef, environment: string) {
+    return this.request<ResumeAutoReleaseResponse>(
+      entity,
+      '/auto-release/resume',
+      'POST',
+      { environment },
+    );
+  }
+
+  applyAutoRollbackPolicy(
+    entity: CompoundEntityRef,
+    policy: {
+      environment: string;
+      onRolloutFailure?: boolean;
+      notReadyWithinMinutes?: number;
+      healthRedWithinMinutes?: number;
+    },
+  ) {
+    return this.request<ApplyAutoRollbackPolicyResponse>(
+      entity,
+      '/policies/auto-rollback',
+      'PUT',
+      policy,
     );
   }
 

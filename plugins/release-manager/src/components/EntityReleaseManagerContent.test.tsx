@@ -39,6 +39,25 @@ function serve(overrides: { artifacts?: unknown; status?: unknown } = {}) {
       HttpResponse.json(overrides.artifacts ?? artifacts),
     ),
     http.get(`${API}/policies`, () => HttpResponse.json(policies)),
+    http.get(`${API}/freezes`, () =>
+      HttpResponse.json({ service: 'ledger', freezeWindows: [] }),
+    ),
+    http.get(`${API}/gates`, ({ request }) => {
+      const q = new URL(request.url).searchParams;
+      return HttpResponse.json({
+        service: 'ledger',
+        environment: q.get('environment'),
+        intent: q.get('intent'),
+        settings: {
+          rolloutReady: false,
+          health: false,
+          incidents: false,
+          soakMinutes: 0,
+        },
+        gates: [],
+        allowed: true,
+      });
+    }),
     http.get(`${API}/releases/:env`, ({ params }) =>
       HttpResponse.json(history(params.env as string)),
     ),

@@ -83,6 +83,7 @@ function Content() {
           entityRef={ref}
           releaseReason={releaseReason}
           onPlan={setPlan}
+          onChanged={retry}
         />
       </Grid>
       <Grid item xs={12}>
@@ -105,6 +106,7 @@ function Content() {
         <PoliciesCard
           entityRef={ref}
           policies={value.policies}
+          freezeWindows={value.freezes?.freezeWindows}
           environments={value.status.environments.map(e => e.name)}
           editReason={permissionReason(
             canEditPolicies,

@@ -4,7 +4,9 @@ import {
   EnvironmentReleaseStatus,
   previousEnvironment,
 } from '@slipway/plugin-release-manager-common';
+import { AutoReleasePausedChip } from './AutoReleasePausedChip';
 import { WithReason } from './common';
+import { FrozenChip } from './FrozenChip';
 import { EnvironmentsTable, RolloutProblems } from './EnvironmentsTable';
 import { CardProps, usePlanner } from '../hooks/usePlanner';
 
@@ -12,9 +14,14 @@ import { CardProps, usePlanner } from '../hooks/usePlanner';
  * The Environments card of the Releases tab: what runs in each environment with its
  * rollout (failing pods with their last log lines), and per environment Promote (from
  * the environment before it) and Roll back (to the release before the running one).
+ * Under each environment's name: "frozen until <time> (<reason>)" while a freeze window
+ * is active, and "auto-release paused" (after an automatic rollback) with a Resume
+ * button that calls the resume route and then `onChanged` (a refresh).
  */
-export function EnvironmentsCard(props: CardProps) {
-  const { data, releaseReason, onPlan } = props;
+export function EnvironmentsCard(
+  props: CardProps & { onChanged?: () => void },
+) {
+  const { data, releaseReason, onPlan, entityRef, onChanged } = props;
   const plan = usePlanner(props);
   const order = data.status.environments.map(e => e.name);
 
@@ -70,6 +77,23 @@ export function EnvironmentsCard(props: CardProps) {
       <EnvironmentsTable
         environments={data.status.environments}
         actions={actions}
+        badges={env => (
+          <Box display="flex" flexDirection="column" style={{ gap: 4 }}>
+            <FrozenChip
+              windows={data.freezes?.freezeWindows}
+              environment={env.name}
+            />
+            {env.autoReleasePaused && (
+              <AutoReleasePausedChip
+                entityRef={entityRef}
+                environment={env.name}
+                pause={env.autoReleasePaused}
+                resumeReason={releaseReason}
+                onResumed={() => onChanged?.()}
+              />
+            )}
+          </Box>
+        )}
       />
       <Box px={2}>
         <RolloutProblems environments={data.status.environments} />

@@ -12,11 +12,14 @@ import {
 
 /**
  * One row per environment, in configured order: artifact, branch, commit, author,
- * released by and when, and the rollout light. `actions` adds a column of buttons.
+ * released by and when, and the rollout light. `actions` adds a column of buttons;
+ * `badges` adds chips under each environment's name.
  */
 export function EnvironmentsTable(props: {
   environments: EnvironmentReleaseStatus[];
   actions?: (env: EnvironmentReleaseStatus) => ReactNode;
+  /** Chips under the environment's name (freeze, paused auto-release). */
+  badges?: (env: EnvironmentReleaseStatus) => ReactNode;
   title?: string;
   /** Fewer, combined columns (for the overview card). */
   compact?: boolean;
@@ -74,8 +77,13 @@ export function EnvironmentsTable(props: {
     {
       title: 'Environment',
       field: 'name',
-      width: '110px',
-      render: env => <strong>{env.name}</strong>,
+      width: props.badges ? undefined : '110px',
+      render: env => (
+        <>
+          <strong>{env.name}</strong>
+          {props.badges && <Box mt={0.5}>{props.badges(env)}</Box>}
+        </>
+      ),
     },
     artifactColumn,
     ...(props.compact

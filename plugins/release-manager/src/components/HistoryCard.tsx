@@ -10,10 +10,13 @@ import {
   WithReason,
 } from './common';
 import { CardProps, usePlanner } from '../hooks/usePlanner';
+import { ReleaseMarkers } from './ReleaseMarkers';
 
 /**
  * The Release history card of the Releases tab: one tab per environment with its
  * releases, newest first, and Roll back to this on every release that is not running.
+ * Releases that broke glass, overrode gates or were automatic rollbacks say so, with
+ * the reason.
  */
 export function HistoryCard(props: CardProps) {
   const { data, releaseReason, onPlan } = props;
@@ -58,6 +61,7 @@ export function HistoryCard(props: CardProps) {
           <Box>
             <Secondary>{r.intent}</Secondary>
           </Box>
+          <ReleaseMarkers release={r} />
         </>
       ),
     },

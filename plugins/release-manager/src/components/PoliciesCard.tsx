@@ -16,19 +16,27 @@ import {
 } from '@material-ui/core';
 import DeleteIcon from '@material-ui/icons/Delete';
 import Alert from '@material-ui/lab/Alert';
-import { EntityPolicies } from '@slipway/plugin-release-manager-common';
+import {
+  EntityPolicies,
+  FreezeWindowState,
+} from '@slipway/plugin-release-manager-common';
 import { useState } from 'react';
 import { releaseManagerApiRef } from '../api/ReleaseManagerApi';
+import { AutoRollbackSection } from './AutoRollbackSection';
 import { errorMessage, WithReason } from './common';
+import { FreezeWindowsSection } from './FreezeWindowsSection';
 
 /**
- * The service's auto-release and branch-restriction policies. Owners can add and remove
- * them (global restrictions from the release manager's config cannot be removed);
- * others see them with disabled controls and a tooltip saying why.
+ * The service's auto-release and branch-restriction policies, freeze windows and
+ * automatic rollback policies. Owners can add and remove them (global restrictions and
+ * freeze windows from the release manager's config cannot be removed); others see them
+ * with disabled controls and a tooltip saying why.
  */
 export function PoliciesCard(props: {
   entityRef: CompoundEntityRef;
   policies: EntityPolicies;
+  /** The freeze windows (`GET …/freezes`); undefined when they could not be loaded. */
+  freezeWindows?: FreezeWindowState[];
   environments: string[];
   /** Why the user may not edit (undefined: they may). */
   editReason?: string;
@@ -230,6 +238,28 @@ export function PoliciesCard(props: {
             Restrict
           </Button>
         </WithReason>
+      </Box>
+      <Box mt={2}>
+        <FreezeWindowsSection
+          windows={props.freezeWindows}
+          environments={environments}
+          editReason={editReason}
+          disabled={disabled}
+          run={run}
+          add={spec => api.addFreeze(entityRef, spec)}
+          remove={id => api.removeFreeze(entityRef, id)}
+        />
+      </Box>
+      <Box mt={2}>
+        <AutoRollbackSection
+          policies={policies.autoRollbacks}
+          environments={environments}
+          editReason={editReason}
+          disabled={disabled}
+          run={run}
+          apply={policy => api.applyAutoRollbackPolicy(entityRef, policy)}
+          remove={id => api.deletePolicy(entityRef, id)}
+        />
       </Box>
       {error && (
         <Box mt={2}>

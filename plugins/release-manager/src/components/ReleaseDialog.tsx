@@ -9,12 +9,18 @@ import {
   Typography,
 } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import {
   ArtifactWithLinks,
   BranchRestrictionPolicy,
+  IntentType,
 } from '@slipway/plugin-release-manager-common';
 import { useState } from 'react';
+import { usePreflight } from '../hooks/usePreflight';
 import { errorMessage, Secondary, ShortSha } from './common';
+import { OverrideForm, OverrideNeeds, Overrides } from './OverrideForm';
+import { PreflightPanel } from './PreflightPanel';
 
 /** An artifact as the dialog shows it (only the id may be known). */
 export type DialogArtifact = Partial<ArtifactWithLinks> & { id: string };
@@ -36,7 +42,46 @@ export type ReleasePlan = {
   restriction?: BranchRestrictionPolicy;
   /** Performs the release; its error is shown in the dialog. */
   run: () => Promise<void>;
+  /**
+   * The safe-delivery side of the release: with it, the dialog shows every promotion
+   * gate's result, the freeze state and who is on call before the click, and offers
+   * break glass / gate override (through `runWithOverrides`) when the release is
+   * frozen, gated or refused with a 409.
+   */
+  safety?: {
+    entityRef: CompoundEntityRef;
+    intent: IntentType;
+    /** The artifact that would go out; absent for a promotion (the server resolves it). */
+    artifactId?: string;
+    /** Performs the release through `POST …/releases` with the overrides. */
+    runWithOverrides: (overrides: Overrides) => Promise<void>;
+  };
 };
+
+/** Is `error` a refusal (409: frozen, gated) that an override may get past? */
+function isRefusal(error?: Error): boolean {
+  return (
+    (error as ResponseError | undefined)?.statusCode === 409 ||
+    (error as { response?: { status?: number } } | undefined)?.response
+      ?.status === 409
+  );
+}
+
+/**
+ * What an override has to get past: the freeze and failing gates the preflight found,
+ * or, after a 409 it did not foresee, what the refusal's message names.
+ */
+function overrideNeeds(
+  frozen: boolean,
+  gatesFail: boolean,
+  error?: Error,
+): OverrideNeeds | undefined {
+  if (frozen || gatesFail)
+    return { breakGlass: frozen, overrideGates: gatesFail };
+  if (!isRefusal(error)) return undefined;
+  const frozenMessage = /frozen/i.test(errorMessage(error));
+  return { breakGlass: frozenMessage, overrideGates: !frozenMessage };
+}
 
 function ArtifactLine(props: { label: string; artifact?: DialogArtifact }) {
   const { label, artifact } = props;
@@ -70,8 +115,11 @@ function ArtifactLine(props: { label: string; artifact?: DialogArtifact }) {
 
 /**
  * Confirmation before a release: from which artifact to which, the commits in between,
- * and — before the user clicks — the branch restriction that will refuse it. Production
- * releases get a warning. Shows the release manager's error when the release fails.
+ * and — before the user clicks — the branch restriction that will refuse it and (with
+ * `plan.safety`) every promotion gate's result, the freeze state and who is on call now.
+ * When the release is frozen, gated or refused (409), owners may break glass / override
+ * the gates with a typed reason. Production releases get a warning. Shows the release
+ * manager's error when the release fails.
  */
 export function ReleaseDialog(props: {
   plan?: ReleasePlan;
@@ -80,13 +128,30 @@ export function ReleaseDialog(props: {
   const { plan, onClose } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
+  const safety = plan?.safety;
+  const preflight = usePreflight(
+    plan && safety
+      ? {
+          entityRef: safety.entityRef,
+          environment: plan.environment,
+          intent: safety.intent,
+          artifactId: safety.artifactId,
+        }
+      : undefined,
+  );
   if (!plan) return null;
 
-  const confirm = async () => {
+  const gates = preflight.gates.value;
+  const frozen = Boolean(gates?.freeze);
+  const gatesFail = Boolean(gates?.gates.some(g => g.outcome === 'failed'));
+  const needs = safety ? overrideNeeds(frozen, gatesFail, error) : undefined;
+
+  const confirm = async (overrides?: Overrides) => {
     setBusy(true);
     setError(undefined);
     try {
-      await plan.run();
+      if (overrides && safety) await safety.runWithOverrides(overrides);
+      else await plan.run();
       setBusy(false);
       onClose(true);
     } catch (e) {
@@ -125,6 +190,9 @@ export function ReleaseDialog(props: {
             </Alert>
           </Box>
         )}
+        {safety && (
+          <PreflightPanel gates={preflight.gates} onCall={preflight.onCall} />
+        )}
         <ArtifactLine label="From" artifact={plan.from} />
         <ArtifactLine label="To" artifact={plan.to} />
         {plan.commits.length > 0 && (
@@ -150,6 +218,14 @@ export function ReleaseDialog(props: {
             <Alert severity="error">{errorMessage(error)}</Alert>
           </Box>
         )}
+        {safety && needs && !plan.restriction && (
+          <OverrideForm
+            entityRef={safety.entityRef}
+            needs={needs}
+            busy={busy}
+            onSubmit={overrides => confirm(overrides)}
+          />
+        )}
       </DialogContent>
       <DialogActions>
         <Button onClick={() => onClose(false)} disabled={busy}>
@@ -158,8 +234,8 @@ export function ReleaseDialog(props: {
         <Button
           color="primary"
           variant="contained"
-          onClick={confirm}
-          disabled={busy || Boolean(plan.restriction)}
+          onClick={() => confirm()}
+          disabled={busy || Boolean(plan.restriction) || frozen || gatesFail}
           startIcon={busy ? <CircularProgress size={16} /> : undefined}
         >
           {title}

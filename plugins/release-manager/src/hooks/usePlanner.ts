@@ -8,12 +8,20 @@ import {
   DialogArtifact,
   ReleasePlan,
 } from '../components/ReleaseDialog';
+import { Overrides } from '../components/OverrideForm';
 
 /** What the success message says after each action. */
 const DONE = {
   Deploy: 'Released',
   Promote: 'Promoted',
   'Roll back': 'Rolled back to',
+} as const;
+
+/** The intent of each action in `POST …/releases`. */
+const INTENT = {
+  Deploy: 'ReleaseArtifact',
+  Promote: 'Promote',
+  'Roll back': 'Rollback',
 } as const;
 
 /** Props shared by the cards of the Releases tab that start a release. */
@@ -67,14 +75,37 @@ export function usePlanner(props: CardProps) {
         else if (action === 'Roll back')
           await api.rollback(entityRef, environment, toId);
         else await api.release(entityRef, environment, toId);
-        alertApi.post({
-          message: `${DONE[action]} ${toId} ${
-            action === 'Roll back' ? 'in' : 'to'
-          } ${environment}`,
-          severity: 'success',
-          display: 'transient',
-        });
+        done();
+      },
+      safety: {
+        entityRef,
+        intent: INTENT[action],
+        artifactId: action === 'Promote' ? undefined : toId,
+        runWithOverrides: async overrides => {
+          await api.safeRelease(entityRef, {
+            environment,
+            intent: INTENT[action],
+            artifactId: action === 'Promote' ? undefined : toId,
+            ...overrides,
+          });
+          done(overrides);
+        },
       },
     };
+    function done(overrides?: Overrides) {
+      const how = [
+        overrides?.breakGlass ? 'broke glass' : '',
+        overrides?.overrideGates ? 'overrode gates' : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      alertApi.post({
+        message: `${DONE[action]} ${toId} ${
+          action === 'Roll back' ? 'in' : 'to'
+        } ${environment}${how ? ` (${how})` : ''}`,
+        severity: 'success',
+        display: 'transient',
+      });
+    }
   };
 }

@@ -5,6 +5,7 @@ import {
   EntityPolicies,
   EntityReleaseHistory,
   EntityReleaseStatus,
+  ListFreezeWindowsResponse,
 } from '@slipway/plugin-release-manager-common';
 import { useCallback, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -55,10 +56,16 @@ export type ReleaseManagerData = {
   policies: EntityPolicies;
   /** Release history per environment, newest first. */
   history: Record<string, EntityReleaseHistory>;
+  /**
+   * The freeze windows (global and the service's) with whether each is active now;
+   * undefined when they could not be loaded (the tab then shows no freeze state).
+   */
+  freezes?: ListFreezeWindowsResponse;
 };
 
 /**
- * Loads status, artifacts, policies and the history of every environment in parallel.
+ * Loads status, artifacts, policies, freeze windows and the history of every environment
+ * in parallel (a failure to load the freeze windows leaves `freezes` undefined).
  * Reloads every {@link PROGRESS_REFRESH_MS} while a rollout is progressing or for
  * {@link AFTER_CHANGE_REFRESH_MS} after `retry()` (called after a release), else every
  * {@link IDLE_REFRESH_MS}.
@@ -66,10 +73,11 @@ export type ReleaseManagerData = {
 export function useReleaseManagerData(entity: CompoundEntityRef) {
   const api = useApi(releaseManagerApiRef);
   const load = useCallback(async (): Promise<ReleaseManagerData> => {
-    const [status, artifacts, policies] = await Promise.all([
+    const [status, artifacts, policies, freezes] = await Promise.all([
       api.getStatus(entity),
       api.getArtifacts(entity, { count: 15 }),
       api.getPolicies(entity),
+      api.getFreezes(entity).catch(() => undefined),
     ]);
     const histories = await Promise.all(
       status.environments.map(env =>
@@ -78,7 +86,7 @@ export function useReleaseManagerData(entity: CompoundEntityRef) {
     );
     const history: Record<string, EntityReleaseHistory> = {};
     for (const h of histories) history[h.environment] = h;
-    return { status, artifacts, policies, history };
+    return { status, artifacts, policies, history, freezes };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, entity.kind, entity.namespace, entity.name]);
   const state = useAsyncRetry(load, [load]);
