@@ -89,6 +89,30 @@ describe('EntityReleaseStatusCard', () => {
     );
   });
 
+  it('shows the reason of a failed apply (a Flux error event, no pod ran)', async () => {
+    const failedApply = {
+      ...status,
+      environments: status.environments.map((e: any, i: number) =>
+        i === 0
+          ? {
+              ...e,
+              rollout: {
+                phase: 'failed',
+                errors: [],
+                fluxMessage:
+                  'ReconciliationFailed: image localhost/x:1 not found locally',
+              },
+            }
+          : e,
+      ),
+    };
+    server.use(http.get(`${API}/status`, () => HttpResponse.json(failedApply)));
+    await renderWithEntity(<EntityReleaseStatusCard />, { entity });
+    expect(
+      await screen.findByText('failed: ReconciliationFailed'),
+    ).toBeInTheDocument();
+  });
+
   it('shows nothing released for an empty environment', async () => {
     server.use(
       http.get(`${API}/status`, () =>

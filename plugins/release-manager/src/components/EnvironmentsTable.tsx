@@ -139,7 +139,9 @@ export function RolloutProblems(props: {
   environments: EnvironmentReleaseStatus[];
 }) {
   const failing = props.environments.filter(
-    e => e.rollout?.phase === 'failed' && e.rollout.errors.length > 0,
+    e =>
+      e.rollout?.phase === 'failed' &&
+      (e.rollout.errors.length > 0 || e.rollout.fluxMessage),
   );
   if (failing.length === 0) return null;
   return (
@@ -149,6 +151,11 @@ export function RolloutProblems(props: {
           <Typography variant="subtitle2" color="error">
             {env.name}: {env.tag} is failing
           </Typography>
+          {env.rollout!.errors.length === 0 && (
+            // The apply failed before any pod ran (invalid manifests, a missing
+            // image ...): the cluster's (Flux's) own message says why.
+            <Typography variant="body2">{env.rollout!.fluxMessage}</Typography>
+          )}
           {env.rollout!.errors.map((error, i) => (
             <Box key={i} mt={1}>
               <Typography variant="body2">

@@ -80,13 +80,13 @@ function RolloutLightInner(props: { rollout?: RolloutStatus }) {
       return <StatusOK>ready{counts}</StatusOK>;
     case 'progressing':
       return <StatusRunning>progressing{counts}</StatusRunning>;
-    case 'failed':
-      return (
-        <StatusError>
-          failed
-          {rollout.errors[0]?.reason ? `: ${rollout.errors[0].reason}` : ''}
-        </StatusError>
-      );
+    case 'failed': {
+      // A container's reason (CrashLoopBackOff ...), else the Flux event's reason
+      // (`ReconciliationFailed: <message>`): the apply itself failed.
+      const reason =
+        rollout.errors[0]?.reason ?? rollout.fluxMessage?.split(':')[0];
+      return <StatusError>failed{reason ? `: ${reason}` : ''}</StatusError>;
+    }
     case 'unknown':
       return <StatusPending>not reported</StatusPending>;
     default:
