@@ -70,7 +70,7 @@ test('a release made now shows in the home page feed', async () => {
   await withPage('insights-home', async page => {
     await open(page, '/');
     const card = page
-      .locator('.MuiCard-root', { hasText: 'Since yesterday in your team' })
+      .locator('[class*="MuiCard-root"]', { hasText: 'Since yesterday in your team' })
       .first();
     const group = card.getByTestId(`feed-${SERVICE}`);
     await group.waitFor({ timeout: 120_000 });
@@ -95,7 +95,7 @@ test('the Group page shows drift and DORA, and a promotion from the drift view m
   await withPage('insights-group', async page => {
     await open(page, `/catalog/default/group/${GROUP}`);
     const dora = page
-      .locator('.MuiCard-root', { hasText: 'DORA keys' })
+      .locator('[class*="MuiCard-root"]', { hasText: 'DORA keys' })
       .first();
     await dora
       .getByTestId('dora-Deployment frequency')
@@ -110,7 +110,7 @@ test('the Group page shows drift and DORA, and a promotion from the drift view m
     await dora.screenshot({ path: join(DOCS, 'insights-dora.png') });
 
     const drift = page
-      .locator('.MuiCard-root', { hasText: 'Environment drift' })
+      .locator('[class*="MuiCard-root"]', { hasText: 'Environment drift' })
       .first();
     const row = drift.getByTestId(`waiting-${SERVICE}`);
     await row.waitFor({ timeout: 120_000 });
