@@ -23,6 +23,11 @@ export interface ReleaseRecord {
   previousArtifactId?: string;
   releasedByName?: string;
   releasedByEmail?: string;
+  /**
+   * Position in the history (larger is newer), set when the record is loaded: orders
+   * releases whose commits carry the same author time (git keeps whole seconds).
+   */
+  seq?: number;
 }
 
 /** The git operations {@link ReleaseHistory} needs: the head and a folder to run git in. */
@@ -81,6 +86,9 @@ function toRecord(sha: string, at: string, trailers: string) {
  * everything is read again. Commit times are the committer's (what `--since` uses).
  */
 export class ReleaseHistory {
+  /** Largest and smallest {@link ReleaseRecord.seq} given so far. */
+  private maxSeq = 0;
+  private minSeq = 1;
   private series = new Map<string, ReleaseRecord[]>();
   private head = '';
   /** Oldest commit read (any commit); its parent is where reading further back starts. */
@@ -173,6 +181,13 @@ export class ReleaseHistory {
 
   /** Adds records (newest first, as git log gives them) at the end or the start of each series. */
   private add(found: ReleaseRecord[], where: 'append' | 'prepend') {
+    // Newer records get larger positions: appended ones above all loaded, prepended
+    // (older) ones below.
+    if (where === 'append') {
+      for (let i = found.length - 1; i >= 0; i--) found[i].seq = ++this.maxSeq;
+    } else {
+      for (const r of found) r.seq = --this.minSeq;
+    }
     const bySeries = new Map<string, ReleaseRecord[]>();
     for (let i = found.length - 1; i >= 0; i--) {
       const r = found[i];

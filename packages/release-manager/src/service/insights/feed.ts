@@ -28,6 +28,8 @@ export interface FeedInput {
  */
 export function buildFeed(input: FeedInput): InsightsEvent[] {
   const out: InsightsEvent[] = [];
+  /** History positions of release events: the order of releases in the same second. */
+  const seq = new Map<InsightsEvent, number>();
   for (const service of input.services) {
     for (const environment of input.environments) {
       const list = input.releases(service, environment);
@@ -36,7 +38,9 @@ export function buildFeed(input: FeedInput): InsightsEvent[] {
         i < list.length && list[i].at < input.until;
         i++
       ) {
-        out.push(releaseEvent(list[i]));
+        const e = releaseEvent(list[i]);
+        seq.set(e, list[i].seq ?? 0);
+        out.push(e);
       }
     }
   }
@@ -66,7 +70,9 @@ export function buildFeed(input: FeedInput): InsightsEvent[] {
       at: new Date(r.at).toISOString(),
     });
   }
-  return out.sort((a, b) => b.at.localeCompare(a.at));
+  return out.sort(
+    (a, b) => b.at.localeCompare(a.at) || (seq.get(b) ?? 0) - (seq.get(a) ?? 0),
+  );
 }
 
 /** A release commit as a feed line. */
