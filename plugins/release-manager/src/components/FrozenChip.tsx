@@ -50,7 +50,15 @@ export function FrozenChip(props: {
         size="small"
         color="secondary"
         icon={<AcUnitIcon />}
-        label={label}
+        // Wraps onto several lines in the narrow environment column instead of
+        // widening it (a long reason pushed the row's buttons out of the table).
+        style={{
+          height: 'auto',
+          maxWidth: 220,
+          paddingTop: 2,
+          paddingBottom: 2,
+        }}
+        label={<span style={{ whiteSpace: 'normal' }}>{label}</span>}
         data-testid={`frozen-${props.environment}`}
       />
     </Tooltip>
